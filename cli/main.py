@@ -1,0 +1,65 @@
+"""The `kaohe` command: one module per verb, each a thin layer over kaohe.engine.
+
+Exit codes, the same for every verb: 0 done; 1 the inputs have problems
+(errors, failed cases, unscored items); 2 usage error; 3 internal error.
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from kaohe.engine import InternalError, KaoheError
+
+from .score import score
+from .validate import validate
+
+EXIT_PROBLEMS, EXIT_INTERNAL = 1, 3
+
+
+class KaoheGroup(click.Group):
+    """Turns input problems into their messages and our own bugs into 内部错误, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KaoheError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"共 {len(error.problems)} 个问题。", err=True)
+            ctx.exit(EXIT_PROBLEMS)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except (InternalError, Exception) as error:  # noqa: BLE001 - the last line of defence
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            click.echo(f"内部错误：{type(error).__name__}: {error}", err=True)
+            click.echo("这是 kaohe 的缺陷，不是您的输入有误。请把上面这行、所用命令和输入文件发给维护人员；"
+                       "加 --debug 可看到完整的调用栈。", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=KaoheGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="出现内部错误时显示完整调用栈。")
+@click.version_option(package_name="kaohe", message="kaohe %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """质量工作考核评分：按版本化的评分细则为各单位评分、定级，逐项注明依据条款。
+
+    \b
+    退出码：0 完成；1 输入有问题（错误、未评分项）；2 用法错误；3 内部错误。
+    """
+    ctx.ensure_object(dict)["debug"] = debug
+
+
+cli.add_command(validate)
+cli.add_command(score)
+
+
+def main() -> None:
+    cli(prog_name="kaohe")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""kaohe score RULESET EVIDENCE..."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kaohe.engine import KaoheError, evaluate, load_evidence, load_ruleset, results_document, summary_text
+from kaohe.engine.render.files import write_atomic
+from kaohe.engine.render.json import dumps
+
+from .options import json_option, out_option, quiet_option, ruleset_argument
+
+EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def evidence_paths(arguments: tuple[Path, ...]) -> list[Path]:
+    """Files as given; a folder stands for its evidence files, in name order."""
+    paths = []
+    for argument in arguments:
+        if argument.is_dir():
+            paths.extend(sorted(p for p in argument.iterdir() if p.suffix in EVIDENCE_SUFFIXES))
+        else:
+            paths.append(argument)
+    return paths
+
+
+def load_batch(ruleset, arguments):
+    """Load every evidence file, reporting the problems of all of them at once."""
+    batch, problems = [], []
+    for path in evidence_paths(arguments):
+        try:
+            batch.append(load_evidence(path, ruleset))
+        except KaoheError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise KaoheError(problems)
+    return batch
+
+
+@click.command()
+@ruleset_argument
+@click.argument("evidence", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option
+@out_option
+@quiet_option
+@click.option("--provisional", is_flag=True, help="允许有未评分项（缺少填报值）时仍给出暂定结果，退出码 0。")
+def score(ruleset, evidence, as_json, out_dir, quiet, provisional) -> None:
+    """按细则为各单位评分、定级；EVIDENCE 为填报材料文件或其所在文件夹。
+
+    缺少填报值的指标不会按0分处理：结果中列出这些指标，退出码 1，除非加 --provisional。
+
+    \b
+    Example:
+      kaohe score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples
+      kaohe score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples --json -o out/wenzhou-2014
+    """
+    loaded = load_ruleset(ruleset)
+    batch = load_batch(loaded, evidence)
+    results = evaluate(loaded, batch)
+    document = dumps(results_document(loaded, results))
+    summary = summary_text(loaded, results)
+    click.echo(document if as_json else summary, nl=False)
+    if out_dir is not None:
+        write_atomic(out_dir / "results.json", document)
+        write_atomic(out_dir / "summary.txt", summary)
+        if not quiet:
+            click.echo(f"结果已写入 {out_dir}/（results.json、summary.txt）", err=True)
+    incomplete = [r for r in results if r.unscored]
+    if incomplete and not provisional:
+        click.echo(f"{len(incomplete)} 个单位有未评分的指标（缺少填报值），结果为暂定；"
+                   f"补齐材料后重新评分，或加 --provisional 接受暂定结果。", err=True)
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,78 @@
+"""Problems found in user input, each with the place it was found.
+
+A `Problem` is one finding; `KaoheError` carries every problem found in one
+pass so the user sees them all at once, sorted by file and line.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a value came from: a file and 1-based line/column, or a workbook cell."""
+
+    file: str = ""
+    line: int = 0
+    column: int = 0
+    path: str = ""  # the item or field path inside the document, e.g. "一.1 › method"
+
+    def __str__(self) -> str:
+        place = self.file or "<输入>"
+        if self.line:
+            place += f":{self.line}:{self.column}"
+        return place
+
+    def at(self, path: str) -> "Location":
+        return Location(self.file, self.line, self.column, path)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    location: Location
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        if self.location.path:
+            text += f"（{self.location.path}）"
+        if self.hint:
+            text += f"\n  提示：{self.hint}"
+        return text
+
+
+class KaoheError(Exception):
+    """Raised with every problem found in the user's input."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class Problems:
+    """Collects problems during one validation pass."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, location: Location, message: str, hint: str = "") -> None:
+        self.items.append(Problem(location, message, hint))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise KaoheError(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A Chinese 'did you mean' hint, or '' when nothing is close."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return "是否应为 " + "、".join(f'"{c}"' for c in close) + "？"

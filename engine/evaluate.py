@@ -1,0 +1,173 @@
+"""Score a batch of units: the only module that touches durable-rules.
+
+Compilation, once per ruleset version: the item table stays data (scored in
+Python by the method table); the outcome rules become a small fixed set of
+durable-rules rules over one fact per unit, plus one rule that sees every unit
+so a fact that triggers nothing is still handled. Rank-based items and rank
+grades need the whole batch, so scoring runs in passes: leaves, cohort ranks,
+outcome rules, grades.
+
+durable-rules keeps ruleset names global and cannot unload them, is not
+thread-safe, and can drop facts silently in a long-lived session state; so
+each ruleset digest gets its own name, evaluation holds a lock, each chunk of
+units uses a fresh session state that is deleted afterwards, and every unit is
+counted back before results are returned.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import count
+
+from durable import lang
+
+from .errors import KaoheError, Problem
+from .grading import band_for, explain_band, places, rank_grades, round_total
+from .methods import needs_cohort
+from .methods.rank import places as rank_places
+from .model import Evidence, FiredOutcome, ItemResult, Ruleset, UnitResult
+from .outcomes import apply_outcomes
+from .scoring import assemble, score_leaf, totals
+from .triggers import RuleCondition, conditions, encode, explain
+
+CHUNK = 500  # units per durable-rules session state (it misbehaves past ~46k facts in one)
+_lock = threading.Lock()
+_compiled: dict[str, "CompiledRuleset"] = {}
+_sessions = count()
+
+
+class InternalError(Exception):
+    """Our bug, not the user's: shown as 内部错误."""
+
+
+@dataclass
+class CompiledRuleset:
+    name: str
+    conditions: tuple[RuleCondition, ...]
+    seen: list = field(default_factory=list)
+    fired: list = field(default_factory=list)
+
+
+def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
+    """Register the ruleset's outcome rules with durable-rules, once per digest."""
+    with _lock:
+        key = ruleset.digest or repr(ruleset)
+        if key in _compiled:
+            return _compiled[key]
+        name = f"kaohe-{len(_compiled)}-{ruleset.id}-{ruleset.version}-{ruleset.digest[:12]}"
+        compiled = CompiledRuleset(name, conditions(ruleset))
+        with lang.ruleset(name):
+            lang.when_all(+lang.m.uid)(lambda c: compiled.seen.append(c.m.uid))
+            for index, cond in enumerate(compiled.conditions):
+                lang.when_all(_expression(cond))(_recorder(compiled, index))
+        _compiled[key] = compiled
+        return compiled
+
+
+def _recorder(compiled: CompiledRuleset, index: int):
+    return lambda c: compiled.fired.append((c.m.uid, index))
+
+
+def _expression(cond: RuleCondition):
+    expression = None
+    for comparison in cond.comparisons:
+        attribute = getattr(lang.m, comparison.field)
+        term = {
+            "==": lambda a, b: a == b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
+            "<=": lambda a, b: a <= b, "<": lambda a, b: a < b,
+        }[comparison.op](attribute, comparison.threshold)
+        expression = term if expression is None else (expression | term)
+    return expression
+
+
+def _fire(compiled: CompiledRuleset, facts: list[dict]) -> dict[int, list[int]]:
+    """Assert each unit's fact; return unit index → indexes of the outcome rules that fired."""
+    fired: dict[int, list[int]] = {i: [] for i in range(len(facts))}
+    host = lang.get_host()
+    with _lock:
+        for start in range(0, len(facts), CHUNK):
+            sid = f"s{next(_sessions)}"
+            compiled.seen.clear()
+            compiled.fired.clear()
+            chunk = range(start, min(start + CHUNK, len(facts)))
+            for uid in chunk:
+                host.assert_fact(compiled.name, dict(facts[uid], sid=sid, uid=uid))
+            if sorted(compiled.seen) != list(chunk):
+                lost = sorted(set(chunk) - set(compiled.seen))
+                raise InternalError(f"durable-rules 未处理 {len(lost)} 个单位的事实（例：第 {lost[:5]} 个）")
+            for uid, index in compiled.fired:
+                fired[uid].append(index)
+            host.delete_state(compiled.name, sid)
+    return fired
+
+
+def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
+    """Score every unit of the batch; results come back in the order given."""
+    _check_batch(batch)
+    compiled = compile_ruleset(ruleset)
+    leaves = ruleset.leaves()
+    solo = [leaf for leaf in leaves if not needs_cohort(leaf.method)]
+    cohort = [leaf for leaf in leaves if needs_cohort(leaf.method)]
+    leaf_results: list[dict[str, ItemResult]] = [
+        {leaf.id: score_leaf(leaf, evidence) for leaf in solo} for evidence in batch
+    ]
+    for leaf in cohort:
+        _score_cohort(leaf, batch, leaf_results)
+    trees = [tuple(assemble(item, results) for item in ruleset.items) for results in leaf_results]
+    encoded = [encode(compiled.conditions, ruleset, e, r) for e, r in zip(batch, leaf_results)]
+    fired = _fire(compiled, [fact for fact, _ in encoded])
+    sums = [totals(ruleset, tree) for tree in trees]
+    graded = [round_total(total, ruleset.grading.rounding) for _, _, total in sums]
+    if ruleset.grading.by == "rank":
+        band_grades = rank_grades(graded, ruleset.grading)
+    else:
+        bands = [band_for(g, ruleset.grading) for g in graded]
+        band_grades = [(b.label, explain_band(t, g, b, ruleset.grading)) for b, (_, _, t), g in zip(bands, sums, graded)]
+    ranks = places(graded)
+    results = []
+    for i, evidence in enumerate(batch):
+        outcomes = [FiredOutcome(ruleset.outcomes[k], explain(ruleset.outcomes[k], ruleset, evidence, leaf_results[i]))
+                    for k in sorted(fired[i])]
+        band_grade, band_reason = band_grades[i]
+        grade, notes = apply_outcomes(band_grade, outcomes, ruleset.grading.labels, ruleset)
+        unscored = tuple(r.item.id for r in leaf_results[i].values() if r.score is None)
+        unscored += tuple(f"facts › {name}" for name in encoded[i][1])
+        regular, bonus, total = sums[i]
+        results.append(UnitResult(
+            unit=evidence.unit, evidence=evidence, items=trees[i], regular_total=regular, bonus_total=bonus,
+            total=total, graded_total=graded[i], band_grade=band_grade, grade=grade,
+            grade_reason="；".join([band_reason] + notes), fired=tuple(outcomes),
+            unscored=tuple(sorted(unscored, key=_leaf_order(ruleset))), rank=ranks[i]))
+    return results
+
+
+def _leaf_order(ruleset: Ruleset):
+    order = {leaf.id: n for n, leaf in enumerate(ruleset.leaves())}
+    return lambda key: (order.get(key, len(order)), key)
+
+
+def _score_cohort(leaf, batch: list[Evidence], leaf_results: list[dict[str, ItemResult]]) -> None:
+    """Rank-based leaves: places among the units that gave a value."""
+    given = [i for i, e in enumerate(batch) if e.entries.get(leaf.id) and e.entries[leaf.id].value is not None]
+    values: list[Decimal] = [batch[i].entries[leaf.id].value for i in given]
+    spots = dict(zip(given, rank_places(values, leaf.params.order)))
+    for i, evidence in enumerate(batch):
+        leaf_results[i][leaf.id] = score_leaf(leaf, evidence, (spots[i], len(given)) if i in spots else None)
+
+
+def _check_batch(batch: list[Evidence]) -> None:
+    seen: dict[str, Evidence] = {}
+    problems = []
+    for evidence in batch:
+        if evidence.unit in seen:
+            problems.append(Problem(_loc(evidence), f'单位 "{evidence.unit}" 在本批中提交了不止一份材料'
+                                                    f"（另一份：{seen[evidence.unit].file}）"))
+        seen.setdefault(evidence.unit, evidence)
+    if problems:
+        raise KaoheError(problems)
+
+
+def _loc(evidence: Evidence):
+    from .errors import Location
+    return Location(evidence.file)

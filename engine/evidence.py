@@ -1,0 +1,214 @@
+"""Read one unit's evidence (YAML or JSON) and check every value against the ruleset.
+
+Values are typed by the item's scoring method: yes/no, a declared level, a list
+of declared parts, a count, a number (a rate in % must lie in 0–100), or an
+inspector's judgement with its reason. A value left out or written as null is
+not an error here: the item is reported as unscored, never scored as 0.
+"""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .errors import KaoheError, Location, Problem, Problems, did_you_mean
+from .fields import Fields, describe
+from .loading import Mapping, location_of, parse_text, read_document
+from .model import Entry, Event, Evidence, FactSpec, Item, Judgement, Ruleset, format_points
+
+YES = ("是", "有", "已完成", "yes")
+NO = ("否", "无", "未完成", "no")
+
+
+def load_evidence(path: Path | str, ruleset: Ruleset) -> Evidence:
+    """Read and check one evidence file. Raises KaoheError listing every problem."""
+    data, digest = read_document(path)
+    return evidence_from_data(data, ruleset, str(path), digest)
+
+
+def evidence_from_text(text: str, ruleset: Ruleset, file: str = "<输入>") -> Evidence:
+    return evidence_from_data(parse_text(text, file), ruleset, file, hashlib.sha256(text.encode()).hexdigest())
+
+
+def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str) -> Evidence:
+    problems = Problems()
+    f = Fields(data, "", problems)
+    unit = f.text("unit")
+    if unit and ruleset.units and unit not in ruleset.units:
+        problems.add(f.where("unit"), f'单位 "{unit}" 不在细则 {ruleset.id} 的被考核单位名单中',
+                     did_you_mean(unit, ruleset.units) or f"名单：{'、'.join(ruleset.units)}")
+    ruleset_id = f.text("ruleset")
+    if ruleset_id and ruleset_id != ruleset.id:
+        problems.add(f.where("ruleset"), f'这份材料是按细则 "{ruleset_id}" 填报的，而不是 "{ruleset.id}"',
+                     "请确认选用的细则与填报材料一致")
+    leaves = {item.id: item for item in ruleset.leaves()}
+    sections = {item.id for item in ruleset.all_items() if item.children}
+    entries = {}
+    values = f.mapping("values") or {}
+    for item_id, raw in values.items():
+        where = location_of(values, item_id).at(f"values › {item_id}")
+        if item_id in sections:
+            problems.add(where, f'"{item_id}" 是分组指标，按其下级指标填报')
+        elif item_id not in leaves:
+            problems.add(where, f'细则中没有指标 "{item_id}"', did_you_mean(item_id, leaves))
+        else:
+            entries[item_id] = _entry(leaves[item_id], raw, where, problems)
+    targets = {}
+    target_table = f.mapping("targets", None) or {}
+    for item_id, raw in target_table.items():
+        where = location_of(target_table, item_id).at(f"targets › {item_id}")
+        item = leaves.get(item_id)
+        if item is None:
+            problems.add(where, f'细则中没有指标 "{item_id}"，无法备案目标', did_you_mean(item_id, leaves))
+        elif item.target is None and not _takes_target(item):
+            problems.add(where, f'指标 "{item_id}" 的评分方法 {item.method} 不使用目标值')
+        else:
+            number = _number(item, raw, where, problems, "备案目标")
+            if number is not None:
+                targets[item_id] = number
+    facts = {}
+    fact_table = f.mapping("facts", None) or {}
+    specs = {spec.name: spec for spec in ruleset.facts}
+    for name, raw in fact_table.items():
+        where = location_of(fact_table, name).at(f"facts › {name}")
+        if name not in specs:
+            problems.add(where, f'细则中没有定义事实 "{name}"', did_you_mean(name, specs))
+        elif raw is not None:
+            facts[name] = _fact(specs[name], raw, where, problems)
+    evidence = Evidence(unit=unit, ruleset_id=ruleset_id or ruleset.id, entries=entries, targets=targets, facts=facts,
+                        sample=bool(f.boolean("sample", False)), self_total=f.decimal("self_total", None),
+                        note=f.text("note", ""), file=file, digest=digest)
+    f.raw("year", None)
+    f.done()
+    problems.raise_if_any()
+    return evidence
+
+
+def _takes_target(item: Item) -> bool:
+    from .methods import needs_target
+    return bool(item.method) and needs_target(item.method)
+
+
+def _entry(item: Item, raw: Any, where: Location, problems: Problems) -> Entry:
+    if isinstance(raw, Mapping) and "value" in raw or (isinstance(raw, Mapping) and item.value_kind != "judgement"):
+        f = Fields(raw, where.path, problems)
+        value = f.raw("value")
+        value_where = f.where("value")
+        entry = dict(files=f.texts("files"), self_score=f.decimal("self_score", None, minimum=Decimal(0)),
+                     note=f.text("note", ""))
+        f.done()
+        if entry["self_score"] is not None and entry["self_score"] > item.points:
+            problems.add(f.where("self_score"),
+                         f"自评得分 {entry['self_score']} 分超过本项分值 {format_points(item.points)} 分")
+    else:
+        value, value_where, entry = raw, where, {}
+    typed = None if value is None else _typed(item, value, value_where, problems)
+    return Entry(item_id=item.id, value=typed, location=value_where, **entry)
+
+
+def _typed(item: Item, value: Any, where: Location, problems: Problems) -> Any:
+    kind = item.value_kind
+    if kind == "yes_no":
+        if isinstance(value, bool):
+            return value
+        if value in YES or value in NO:
+            return value in YES
+        problems.add(where, f"应填 是/否（true/false），实际为{describe(value)}")
+    elif kind == "level":
+        names = item.params.names()
+        if isinstance(value, str) and value in names:
+            return value
+        problems.add(where, f"填报的档次 {describe(value)} 未在细则中声明，可选：{'、'.join(names)}",
+                     did_you_mean(str(value), names))
+    elif kind == "parts":
+        names = item.params.names()
+        listed = value if isinstance(value, list) else None
+        if listed is None or not all(isinstance(v, str) for v in listed):
+            problems.add(where, f"应填已完成部分的列表，可选：{'、'.join(names)}；实际为{describe(value)}")
+            return None
+        unknown = [v for v in listed if v not in names]
+        for name in unknown:
+            problems.add(where, f'"{name}" 不是本项的组成部分，可选：{"、".join(names)}', did_you_mean(name, names))
+        if len(set(listed)) != len(listed):
+            problems.add(where, "同一部分填报了不止一次")
+        return None if unknown else tuple(listed)
+    elif kind == "count":
+        if isinstance(value, list):
+            return len(value)  # a list of the missing elements or events counts itself
+        if isinstance(value, Decimal) and value >= 0 and value == value.to_integral_value():
+            return int(value)
+        problems.add(where, f"应填不小于0的整数（个数、次数），实际为{describe(value)}")
+    elif kind == "number":
+        return _number(item, value, where, problems)
+    elif kind == "judgement":
+        return _judgement(item, value, where, problems)
+    return None
+
+
+def _number(item: Item, value: Any, where: Location, problems: Problems, what: str = "填报值") -> Decimal | None:
+    number = value
+    if isinstance(value, str):  # "93.5%" as typed by a clerk
+        text = value.strip()
+        if item.unit and text.endswith(item.unit):
+            text = text[: -len(item.unit)].strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+    if isinstance(number, bool) or not isinstance(number, Decimal) or not number.is_finite():
+        unit = f"（单位：{item.unit}）" if item.unit else ""
+        problems.add(where, f"{what}应为数字{unit}，实际为{describe(value)}")
+        return None
+    low, high = item.value_range
+    if (low is not None and number < low) or (high is not None and number > high):
+        shown_low = format_points(low) if low is not None else "不限"
+        shown_high = format_points(high) if high is not None else "不限"
+        problems.add(where, f"{what} {format_points(number)}{item.unit} 超出允许范围 "
+                            f"{shown_low}–{shown_high}{item.unit}")
+        return None
+    return number
+
+
+def _judgement(item: Item, value: Any, where: Location, problems: Problems) -> Judgement | None:
+    f = Fields(value, where.path, problems, "映射（score、reason）")
+    if not f.ok:
+        return None
+    score = f.decimal("score", minimum=Decimal(0), maximum=item.points)
+    reason = f.text("reason").strip()
+    inspector = f.text("inspector", "")
+    f.done()
+    if f.has("reason") and not reason:
+        problems.add(f.where("reason"), "核查评分必须写明理由")
+    step = item.params.step
+    if score is not None and step and (score / step) != (score / step).to_integral_value():
+        problems.add(f.where("score"), f"核查评分 {score} 不是 {format_points(step)} 的整数倍")
+        return None
+    return Judgement(score, reason, inspector) if score is not None and reason else None
+
+
+def _fact(spec: FactSpec, raw: Any, where: Location, problems: Problems) -> Any:
+    if spec.kind == "yes_no":
+        if isinstance(raw, bool):
+            return raw
+        problems.add(where, f"应填 是/否（true/false），实际为{describe(raw)}")
+    elif spec.kind == "number":
+        if isinstance(raw, Decimal) and not isinstance(raw, bool):
+            return raw
+        problems.add(where, f"应为数字，实际为{describe(raw)}")
+    elif spec.kind == "count":
+        if isinstance(raw, Decimal) and raw >= 0 and raw == raw.to_integral_value():
+            return int(raw)
+        problems.add(where, f"应填不小于0的整数，实际为{describe(raw)}")
+    elif spec.kind == "events":
+        if not isinstance(raw, list):
+            problems.add(where, f"应为事件列表（没有事件时写 []），实际为{describe(raw)}")
+            return None
+        events = []
+        for index, entry in enumerate(raw):
+            e = Fields(entry, f"{where.path}[{index + 1}]", problems)
+            kind = e.choice("kind", spec.kinds) if spec.kinds else e.text("kind")
+            events.append(Event(kind=kind, date=e.date("date", None), title=e.text("title", ""), files=e.texts("files")))
+            e.done()
+        return tuple(events)
+    return None

@@ -1,0 +1,202 @@
+"""`extends:` — a ruleset built on an earlier one, with per-item override, removal and addition.
+
+Works on the located raw data, before the model is built, so every merged
+value keeps the file and line it came from. Top-level keys of the child replace
+the parent's; `sources` merge by id; `item_changes` and `outcome_changes` edit
+the inherited item tree and outcome rules.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from .errors import KaoheError, Location, Problem, Problems, did_you_mean
+from .fields import Fields
+from .loading import Mapping, Sequence, location_of, read_document
+
+CHANGE_KEYS = ("item_changes", "outcome_changes")
+
+
+def resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[Mapping, list[str], str]:
+    """Read a ruleset file and every ruleset it extends: (merged data, file digests, parent label)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "ruleset.yaml"
+    data, digest = read_document(path)
+    if not isinstance(data, Mapping):
+        raise KaoheError([Problem(Location(str(path), 1, 1), "细则文件的顶层应为映射（键: 值）")])
+    if "extends" not in data:
+        return data, [digest], ""
+    parent_ref = data["extends"]
+    where = data.key_locs["extends"]
+    if not isinstance(parent_ref, str) or not parent_ref:
+        raise KaoheError([Problem(where, "extends 应为上一版细则的路径（相对于本文件）")])
+    parent_path = (path.parent / parent_ref).resolve()
+    if parent_path in seen or parent_path == path.resolve():
+        raise KaoheError([Problem(where, f"extends 形成了循环引用：{parent_ref}")])
+    if not (parent_path.exists() or parent_path.with_suffix(".yaml").exists()):
+        raise KaoheError([Problem(where, f"extends 指向的细则不存在：{parent_ref}", "路径相对于本文件所在文件夹")])
+    parent, digests, _ = resolve(parent_path, seen + (path.resolve(),))
+    merged = _merge(parent, data)
+    label = f"{parent.get('id', '')}@{parent.get('version', '')}"
+    return merged, digests + [digest], label
+
+
+def _merge(parent: Mapping, child: Mapping) -> Mapping:
+    problems = Problems()
+    merged = copy.copy(parent)
+    merged.key_locs = dict(parent.key_locs)
+    for key, value in child.items():
+        if key in CHANGE_KEYS or key == "extends":
+            continue
+        if key == "sources" and isinstance(value, list) and isinstance(parent.get("sources"), list):
+            value = _merge_by_id(parent["sources"], value)
+        merged[key] = value
+        merged.key_locs[key] = child.key_locs[key]
+    changes = Fields(child, "", problems)
+    item_changes = changes.mapping("item_changes", None)
+    if item_changes is not None:
+        merged["items"] = _apply_item_changes(merged.get("items"), item_changes, problems)
+    outcome_changes = changes.mapping("outcome_changes", None)
+    if outcome_changes is not None:
+        merged["outcomes"] = _apply_flat_changes(merged.get("outcomes"), outcome_changes, problems, "结果规则")
+    problems.raise_if_any()
+    return merged
+
+
+def _merge_by_id(old: Sequence, new: Sequence) -> Sequence:
+    out = copy.copy(old)
+    out.item_locs = list(old.item_locs)
+    ids = [entry.get("id") if isinstance(entry, dict) else None for entry in out]
+    for index, entry in enumerate(new):
+        entry_id = entry.get("id") if isinstance(entry, dict) else None
+        if entry_id is not None and entry_id in ids:
+            out[ids.index(entry_id)] = entry
+            out.item_locs[ids.index(entry_id)] = new.item_locs[index]
+        else:
+            out.append(entry)
+            out.item_locs.append(new.item_locs[index])
+    return out
+
+
+def _index_items(items, parent_list=None, found=None):
+    """id → (the list holding the item, its index) over the whole tree."""
+    found = {} if found is None else found
+    if isinstance(items, list):
+        for index, entry in enumerate(items):
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                found[entry["id"]] = (items, index)
+                _index_items(entry.get("children"), items, found)
+    return found
+
+
+def _deep_copy(node):
+    """Copy located data, keeping locations, so the parent file's data is never modified."""
+    if isinstance(node, Mapping):
+        out = Mapping((k, _deep_copy(v)) for k, v in node.items())
+        out.loc, out.key_locs = node.loc, dict(node.key_locs)
+        return out
+    if isinstance(node, Sequence):
+        out = Sequence(_deep_copy(v) for v in node)
+        out.loc, out.item_locs = node.loc, list(node.item_locs)
+        return out
+    return node
+
+
+def _patch(target: Mapping, patch: Mapping) -> None:
+    """Set each patched key; a key patched to null is removed (e.g. `method: null` when adding children)."""
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+            target.key_locs.pop(key, None)
+        else:
+            target[key] = value
+            target.key_locs[key] = patch.key_locs[key]
+
+
+def _apply_item_changes(items, changes: Mapping, problems: Problems):
+    items = _deep_copy(items) if items is not None else Sequence()
+    fields = Fields(changes, "item_changes", problems)
+    for index, item_id in enumerate(fields.sequence("remove", None)):
+        table = _index_items(items)
+        where = location_of(changes["remove"], index)
+        if item_id not in table:
+            problems.add(where, f'要删除的指标 "{item_id}" 在上一版细则中不存在', did_you_mean(item_id, table))
+            continue
+        holder, position = table[item_id]
+        del holder[position]
+        del holder.item_locs[position]
+    overrides = fields.mapping("override", None) or {}
+    for item_id, patch in overrides.items():
+        table = _index_items(items)
+        where = location_of(overrides, item_id)
+        if item_id not in table:
+            problems.add(where, f'要修改的指标 "{item_id}" 在上一版细则中不存在', did_you_mean(item_id, table))
+            continue
+        if not isinstance(patch, Mapping):
+            problems.add(where, "修改内容应为映射（字段: 新值）")
+            continue
+        holder, position = table[item_id]
+        target = holder[position]
+        _patch(target, patch)
+    for index, addition in enumerate(fields.sequence("add", None)):
+        add_fields = Fields(addition, f"item_changes › add[{index + 1}]", problems)
+        under = add_fields.text("under", None)
+        after = add_fields.text("after", None)
+        item = add_fields.mapping("item")
+        add_fields.done()
+        if item is None:
+            continue
+        table = _index_items(items)
+        if under:
+            if under not in table:
+                problems.add(add_fields.where("under"), f'上级指标 "{under}" 不存在', did_you_mean(under, table))
+                continue
+            holder, position = table[under]
+            parent = holder[position]
+            if not isinstance(parent.get("children"), Sequence):
+                fresh = Sequence()
+                fresh.loc, fresh.item_locs = parent.loc, []
+                parent["children"] = fresh
+                parent.key_locs["children"] = parent.loc
+            siblings = parent["children"]
+        else:
+            siblings = items
+        position = len(siblings)
+        if after:
+            ids = [s.get("id") for s in siblings]
+            if after not in ids:
+                problems.add(add_fields.where("after"), f'同级中没有指标 "{after}"', did_you_mean(after, [i for i in ids if i]))
+                continue
+            position = ids.index(after) + 1
+        siblings.insert(position, item)
+        siblings.item_locs.insert(position, location_of(addition, "item"))
+    fields.done()
+    return items
+
+
+def _apply_flat_changes(entries, changes: Mapping, problems: Problems, what: str):
+    entries = _deep_copy(entries) if entries is not None else Sequence()
+    fields = Fields(changes, "outcome_changes", problems)
+    ids = lambda: [e.get("id") if isinstance(e, dict) else None for e in entries]  # noqa: E731
+    for index, entry_id in enumerate(fields.sequence("remove", None)):
+        if entry_id not in ids():
+            problems.add(location_of(changes["remove"], index), f'要删除的{what} "{entry_id}" 不存在',
+                         did_you_mean(entry_id, [i for i in ids() if i]))
+            continue
+        position = ids().index(entry_id)
+        del entries[position]
+        del entries.item_locs[position]
+    overrides = fields.mapping("override", None) or {}
+    for entry_id, patch in overrides.items():
+        if entry_id not in ids() or not isinstance(patch, Mapping):
+            problems.add(location_of(overrides, entry_id), f'要修改的{what} "{entry_id}" 不存在',
+                         did_you_mean(entry_id, [i for i in ids() if i]))
+            continue
+        target = entries[ids().index(entry_id)]
+        _patch(target, patch)
+    for index, entry in enumerate(fields.sequence("add", None)):
+        entries.append(entry)
+        entries.item_locs.append(location_of(changes["add"], index))
+    fields.done()
+    return entries

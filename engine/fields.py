@@ -1,0 +1,164 @@
+"""Typed reading of one located mapping, collecting every problem instead of stopping.
+
+Each loader (ruleset, evidence, method parameters) reads its mappings through a
+`Fields`, so every message has the same shape: place, what was found, what was
+expected, and a close-name hint for unknown keys.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Iterable
+
+from .errors import Location, Problems, did_you_mean
+from .loading import Mapping, Sequence, location_of
+
+_MISSING = object()
+
+TYPE_NAMES = {str: "文字", Decimal: "数字", bool: "是/否（true/false）", list: "列表", dict: "映射（键: 值）"}
+
+
+def describe(value: Any) -> str:
+    """How a found value is named in messages."""
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return f"是/否值 {str(value).lower()}"
+    if isinstance(value, Decimal):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        return f'文字 "{value}"'
+    if isinstance(value, (list, Sequence)):
+        return "列表"
+    if isinstance(value, (dict, Mapping)):
+        return "映射"
+    if isinstance(value, dt.date):
+        return f"日期 {value.isoformat()}"
+    return type(value).__name__
+
+
+class Fields:
+    """Reads the keys of one mapping; `done()` reports the keys nobody asked for."""
+
+    def __init__(self, data: Any, path: str, problems: Problems, what: str = ""):
+        self.problems = problems
+        self.path = path
+        self.ok = isinstance(data, dict)
+        self.data: dict = data if self.ok else {}
+        self.loc: Location = location_of(data).at(path) if isinstance(data, (Mapping, Sequence)) else Location(path=path)
+        self.read: set[str] = set()
+        if not self.ok:
+            problems.add(self.loc, f"应为{what or '映射（键: 值）'}，实际为{describe(data)}")
+
+    def where(self, key: str) -> Location:
+        return location_of(self.data, key).at(f"{self.path} › {key}" if self.path else key)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def raw(self, key: str, default: Any = _MISSING) -> Any:
+        self.read.add(key)
+        if key not in self.data:
+            if default is _MISSING and self.ok:
+                self.problems.add(self.loc, f'缺少必填字段 "{key}"')
+            return None if default is _MISSING else default
+        return self.data[key]
+
+    def text(self, key: str, default: Any = _MISSING) -> str:
+        value = self.raw(key, default)
+        if value is None:
+            return "" if default is _MISSING or default is None else default
+        if isinstance(value, (Decimal, dt.date)) and not isinstance(value, bool):
+            return str(value)  # 1.1 or 2014-07-29 written bare are still text here
+        if not isinstance(value, str):
+            self.problems.add(self.where(key), f"应为文字，实际为{describe(value)}")
+            return ""
+        return value
+
+    def decimal(self, key: str, default: Any = _MISSING, minimum: Decimal | None = None,
+                maximum: Decimal | None = None) -> Decimal | None:
+        value = self.raw(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, Decimal):
+            self.problems.add(self.where(key), f"应为数字，实际为{describe(value)}")
+            return None
+        if minimum is not None and value < minimum:
+            self.problems.add(self.where(key), f"数值 {value} 小于允许的最小值 {minimum}")
+            return None
+        if maximum is not None and value > maximum:
+            self.problems.add(self.where(key), f"数值 {value} 超出允许的最大值 {maximum}")
+            return None
+        return value
+
+    def integer(self, key: str, default: Any = _MISSING, minimum: int = 0) -> int | None:
+        value = self.decimal(key, default, minimum=Decimal(minimum))
+        if value is None:
+            return None
+        if value != value.to_integral_value():
+            self.problems.add(self.where(key), f"应为整数，实际为 {value}")
+            return None
+        return int(value)
+
+    def boolean(self, key: str, default: Any = _MISSING) -> bool | None:
+        value = self.raw(key, default)
+        if value is None or isinstance(value, bool):
+            return value
+        self.problems.add(self.where(key), f"应为是/否（true/false），实际为{describe(value)}")
+        return None
+
+    def date(self, key: str, default: Any = _MISSING) -> dt.date | None:
+        value = self.raw(key, default)
+        if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.problems.add(self.where(key), f"应为日期（如 2014-07-29），实际为{describe(value)}")
+        return None
+
+    def choice(self, key: str, choices: Iterable[str], default: Any = _MISSING) -> str:
+        choices = list(choices)
+        value = self.text(key, default)
+        if value and value not in choices:
+            self.problems.add(self.where(key), f'不允许的取值 "{value}"，可选：{"、".join(choices)}',
+                              did_you_mean(value, choices))
+            return ""
+        return value
+
+    def mapping(self, key: str, default: Any = _MISSING) -> Any:
+        value = self.raw(key, default)
+        if value is None or isinstance(value, dict):
+            return value
+        self.problems.add(self.where(key), f"应为映射（键: 值），实际为{describe(value)}")
+        return None
+
+    def sequence(self, key: str, default: Any = _MISSING) -> list:
+        value = self.raw(key, default)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        self.problems.add(self.where(key), f"应为列表，实际为{describe(value)}")
+        return []
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of text, or a single text taken as a list of one."""
+        value = self.raw(key, None)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, list) and all(isinstance(v, (str, Decimal)) and not isinstance(v, bool) for v in value):
+            return tuple(str(v) for v in value)
+        self.problems.add(self.where(key), f"应为文字列表，实际为{describe(value)}")
+        return ()
+
+    def done(self, allowed_extra: Iterable[str] = ()) -> None:
+        """Report keys that no reader asked for (typos are the usual cause)."""
+        known = self.read | set(allowed_extra)
+        for key in self.data:
+            if key not in known:
+                self.problems.add(self.where(key), f'未知的字段 "{key}"', did_you_mean(key, known))

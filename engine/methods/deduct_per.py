@@ -1,0 +1,44 @@
+"""按项（次）扣分，扣完为止。细则例：六个方面配套政策，每缺一个扣0.1分；每少一次扣1.25分。
+
+With `required`, the value is what was done and the shortfall is counted
+(每少一次); without it, the value is the number of missing elements or events.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..fields import Fields
+from .common import ItemScore, ScoringContext, pts
+
+NAME = "deduct_per"
+VALUE_KIND = "count"
+
+
+@dataclass(frozen=True)
+class Params:
+    per: Decimal
+    required: int | None = None
+    counted: str = "项"  # what is counted: 项, 次, 个月 …
+
+
+def read_params(fields: Fields, points: Decimal) -> Params:
+    per = fields.decimal("per", minimum=Decimal(0))
+    if per == 0:
+        fields.problems.add(fields.where("per"), "每项扣分必须大于0")
+    return Params(per or Decimal(0), fields.integer("required", None), fields.text("counted", "项"))
+
+
+def score(item, value: int, ctx: ScoringContext) -> ItemScore:
+    p = item.params
+    if p.required is not None:
+        short = max(p.required - value, 0)
+        head = f"要求{p.required}{p.counted}，实际{value}{p.counted}，少{short}{p.counted}"
+    else:
+        short = value
+        head = f"缺（发生）{short}{p.counted}"
+    lost = p.per * short
+    if lost >= item.points:
+        return ItemScore(Decimal(0), f"{head}，每{p.counted}扣{pts(p.per)}分，应扣{pts(lost)}分，扣完为止，得0分")
+    return ItemScore(item.points - lost,
+                     f"{head}，每{p.counted}扣{pts(p.per)}分，共扣{pts(lost)}分，得{pts(item.points - lost)}分")

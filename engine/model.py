@@ -1,0 +1,323 @@
+"""The data the engine works on: frozen dataclasses, built once by the loaders.
+
+Points and values are `Decimal` everywhere; a ruleset is never executed, only read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .errors import Location
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document the ruleset draws on."""
+
+    id: str
+    title: str
+    document_number: str = ""  # 文号, only where the document has one
+    date: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The clause a band, item or outcome rule comes from."""
+
+    source: str  # a Source id
+    clause: str  # 第五条; 附件2 一(一)1.1 …
+    text: str  # the clause text, verbatim
+    location: Location = field(default=Location(), compare=False)
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """How the total is rounded before it is compared with the band edges."""
+
+    step: Decimal | None  # None: no rounding
+    mode: str = "half_up"  # half_up, half_even, down, up
+
+    def describe(self) -> str:
+        if self.step is None:
+            return "总分不取舍，直接按原值定级"
+        names = {"half_up": "四舍五入", "half_even": "四舍六入五成双", "down": "舍去", "up": "进位"}
+        return f"总分按 {_plain(self.step)} 分{names[self.mode]}后定级"
+
+
+@dataclass(frozen=True)
+class Band:
+    """One grade band: the total (after rounding) at or above `min` (or above, if not inclusive)."""
+
+    label: str
+    min: Decimal | None  # None: everything below the previous band
+    inclusive: bool = True
+    text: str = ""  # the band as the document words it, e.g. 90分及以上为A级
+    citation: Citation | None = None
+
+    def contains(self, total: Decimal) -> bool:
+        if self.min is None:
+            return True
+        return total >= self.min if self.inclusive else total > self.min
+
+
+@dataclass(frozen=True)
+class RankBand:
+    """Grading by rank: the next `count` units, or the next `share` of the cohort."""
+
+    label: str
+    count: int | None = None
+    share: Decimal | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Grading:
+    labels: tuple[str, ...]  # best first; downgrades and caps move along this order
+    by: str  # "score" or "rank"
+    bands: tuple[Band, ...] = ()
+    rank_bands: tuple[RankBand, ...] = ()
+    rounding: Rounding = Rounding(None)
+    citation: Citation | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A node of the item tree: a section with children, or a scored leaf."""
+
+    id: str
+    title: str
+    points: Decimal
+    citation: Citation | None
+    children: tuple["Item", ...] = ()
+    bonus: bool = False
+    standard: str = ""  # 评分标准, verbatim
+    content: str = ""  # 考核内容
+    method: str = ""  # scoring method name, for leaves
+    params: Any = None  # the method's own frozen parameter dataclass
+    value_kind: str = ""  # what evidence the method reads
+    unit: str = ""  # unit of measure of the value: %, 万元, 家 …
+    value_range: tuple[Decimal | None, Decimal | None] = (None, None)
+    target: Decimal | None = None  # ruleset default; a unit's filed target overrides it
+    materials: tuple[str, ...] = ()  # 需提交的佐证材料
+    department: str = ""  # 考核牵头部门
+    location: Location = field(default=Location(), compare=False)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """An evidence field read by outcome rules rather than by an item (e.g. incidents)."""
+
+    name: str
+    title: str
+    kind: str  # yes_no, events, number, count
+    kinds: tuple[str, ...] = ()  # allowed event kinds
+    location: Location = field(default=Location(), compare=False)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """When an outcome rule fires. Exactly one form is used."""
+
+    fact: str = ""
+    is_value: bool | None = None  # yes_no: fires when the fact equals this
+    any_kind: tuple[str, ...] = ()  # events: count only these kinds
+    at_least: Decimal | None = None
+    above: Decimal | None = None
+    at_most: Decimal | None = None
+    below: Decimal | None = None
+    key_items: tuple[str, ...] = ()
+    min_share: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeRule:
+    """Applied after the score: 一票否决, 降级, 封顶 … triggered by evidence or by key items."""
+
+    id: str
+    title: str
+    trigger: Trigger
+    effect: str  # force_grade, downgrade, cap_grade
+    grade: str = ""  # for force_grade and cap_grade
+    levels: int = 1  # for downgrade
+    citation: Citation | None = None
+    location: Location = field(default=Location(), compare=False)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    events_until: dt.date | None = None  # events up to this day still count (before publication)
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    id: str
+    title: str
+    version: str
+    status: str  # draft or published
+    issuer: str
+    document_number: str
+    level: str  # the level assessed, e.g. 县（市、区）
+    units: tuple[str, ...]
+    period: Period
+    sources: tuple[Source, ...]
+    scale: Decimal
+    bonus_cap: Decimal
+    grading: Grading
+    items: tuple[Item, ...]
+    facts: tuple[FactSpec, ...]
+    outcomes: tuple[OutcomeRule, ...]
+    note: str = ""  # e.g. that the ruleset is a reconstruction
+    extends: str = ""  # id@version of the parent
+    digest: str = ""  # sha256 over the files read, in order
+    file: str = ""
+
+    def all_items(self):
+        for item in self.items:
+            yield from item.walk()
+
+    def leaves(self):
+        return [i for i in self.all_items() if i.is_leaf]
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.all_items() if i.id == item_id), None)
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def document_name(self, citation: Citation) -> str:
+        """The cited document as people name it: 文号 where it has one, else its title."""
+        source = self.source(citation.source)
+        if source is None:
+            return citation.source
+        return f"{source.document_number}《{source.title}》" if source.document_number else f"《{source.title}》"
+
+    def cite(self, citation: Citation | None) -> str:
+        """依据：国办发〔2013〕47号《质量工作考核办法》第五条."""
+        if citation is None:
+            return ""
+        return f"{self.document_name(citation)}{citation.clause}"
+
+
+def _plain(value: Decimal) -> str:
+    return format_points(value)
+
+
+def format_points(value: Decimal) -> str:
+    """2.50 → 2.5, 100 → 100, 0.30 → 0.3 — decimal text, never via float."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+# --- Evidence: what one unit submits for one year ---------------------------------
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """An inspector's score for a judged item, with the mandatory written reason."""
+
+    score: Decimal
+    reason: str
+    inspector: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    """A reported event, e.g. a quality-safety incident with kind 区域性 or 系统性."""
+
+    kind: str
+    date: dt.date | None = None
+    title: str = ""
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The unit's value for one item, its 佐证材料 references and its own 自评得分 and 备注."""
+
+    item_id: str
+    value: Any  # bool, str, tuple[str, ...], int, Decimal, Judgement or None when not given
+    files: tuple[str, ...] = ()
+    self_score: Decimal | None = None
+    note: str = ""
+    location: Location = field(default=Location(), compare=False)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    unit: str
+    ruleset_id: str
+    entries: dict  # item id → Entry
+    targets: dict  # item id → Decimal, the unit's own filed targets (目标备案)
+    facts: dict  # fact name → bool, Decimal, int or tuple[Event, ...]
+    sample: bool = False
+    self_total: Decimal | None = None
+    note: str = ""
+    file: str = ""
+    digest: str = ""
+
+
+# --- Results ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: Item
+    score: Decimal | None  # None: could not be scored (a required value is missing)
+    reason: str
+    children: tuple["ItemResult", ...] = ()
+    entry: Entry | None = None
+
+    @property
+    def scored(self) -> bool:
+        return self.score is not None
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class FiredOutcome:
+    rule: OutcomeRule
+    detail: str  # what in the evidence made it fire
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: str
+    evidence: Evidence
+    items: tuple[ItemResult, ...]
+    regular_total: Decimal
+    bonus_total: Decimal
+    total: Decimal
+    graded_total: Decimal  # the total after the ruleset's rounding
+    band_grade: str  # from the score bands (or rank) alone
+    grade: str  # after the outcome rules
+    grade_reason: str
+    fired: tuple[FiredOutcome, ...] = ()
+    unscored: tuple[str, ...] = ()  # item ids and fact names that lack a value
+    rank: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return not self.unscored
+
+    def all_items(self):
+        for result in self.items:
+            yield from result.walk()

@@ -1,0 +1,304 @@
+"""Build a `Ruleset` from its YAML (after `extends` is resolved), checking it as it goes.
+
+Every problem is collected and reported at once, each with file:line:column and
+the item path. Coherence that goes beyond structure (points add up, citations
+name declared sources, labels exist) is checked here too: an incoherent ruleset
+must never score anybody.
+"""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import Problems, did_you_mean
+from .extends import resolve
+from .fields import Fields
+from .loading import location_of
+from .methods import METHODS
+from .model import (Band, Citation, FactSpec, Grading, Item, OutcomeRule, Period, RankBand, Rounding, Ruleset,
+                    Source, Trigger, format_points)
+
+ROUNDING_MODES = ("half_up", "half_even", "down", "up")
+FACT_KINDS = {"yes_no": "是/否", "events": "事件列表", "number": "数值", "count": "次数"}
+EFFECTS = ("force_grade", "downgrade", "cap_grade")
+ZERO = Decimal(0)
+
+
+def load_ruleset(path: Path | str) -> Ruleset:
+    """Read, resolve `extends`, and check a ruleset file or folder. Raises KaoheError."""
+    data, digests, parent = resolve(Path(path))
+    problems = Problems()
+    ruleset = _build(data, problems, parent)
+    problems.raise_if_any()
+    digest = hashlib.sha256("\n".join(digests).encode()).hexdigest()
+    file = str(Path(path) / "ruleset.yaml") if Path(path).is_dir() else str(path)
+    return _replace(ruleset, digest=digest, file=file)
+
+
+def _replace(ruleset: Ruleset, **changes) -> Ruleset:
+    from dataclasses import replace
+    return replace(ruleset, **changes)
+
+
+def _build(data, problems: Problems, parent: str) -> Ruleset:
+    f = Fields(data, "", problems)
+    ruleset_id = f.text("id")
+    sources = _sources(f, problems)
+    source_ids = {s.id for s in sources}
+    scale = f.decimal("scale", minimum=Decimal(1)) or Decimal(100)
+    period = _period(f, problems)
+    grading = _grading(f, problems, source_ids)
+    facts = _facts(f, problems)
+    items = tuple(_item(raw, f"items[{i + 1}]", problems, source_ids, None, top=True)
+                  for i, raw in enumerate(f.sequence("items")))
+    if not items and f.ok:
+        problems.add(f.where("items") if f.has("items") else f.loc, "细则至少要有一个考核指标")
+    bonus_cap = f.decimal("bonus_cap", None, minimum=ZERO)
+    ruleset = Ruleset(
+        id=ruleset_id, title=f.text("title"), version=f.text("version"),
+        status=f.choice("status", ("draft", "published"), "draft") or "draft",
+        issuer=f.text("issuer"), document_number=f.text("document_number", ""),
+        level=f.text("level"), units=f.texts("units"), period=period, sources=sources, scale=scale,
+        bonus_cap=ZERO, grading=grading, items=items, facts=facts, outcomes=(), note=f.text("note", ""),
+        extends=parent,
+    )
+    outcomes = tuple(_outcome(raw, f"outcomes[{i + 1}]", problems, ruleset, source_ids)
+                     for i, raw in enumerate(f.sequence("outcomes", None)))
+    f.done(allowed_extra=("extends", "item_changes", "outcome_changes"))
+    _check_tree(ruleset, f, problems)
+    bonus_points = sum((i.points for i in items if i.bonus), ZERO)
+    if not ruleset.units and f.ok:
+        problems.add(f.loc, '缺少被考核单位名单 "units"')
+    return _replace(ruleset, outcomes=outcomes, bonus_cap=bonus_points if bonus_cap is None else bonus_cap)
+
+
+def _sources(f: Fields, problems: Problems) -> tuple[Source, ...]:
+    sources = []
+    for index, raw in enumerate(f.sequence("sources")):
+        s = Fields(raw, f"sources[{index + 1}]", problems)
+        sources.append(Source(id=s.text("id"), title=s.text("title"), document_number=s.text("document_number", ""),
+                              date=s.text("date", ""), url=s.text("url", ""), note=s.text("note", "")))
+        s.done()
+    seen = set()
+    for index, source in enumerate(sources):
+        if source.id in seen:
+            problems.add(location_of(f.data.get("sources"), index), f'来源 id "{source.id}" 重复')
+        seen.add(source.id)
+    return tuple(sources)
+
+
+def _citation(owner: Fields, problems: Problems, source_ids: set[str], required: bool = True) -> Citation | None:
+    raw = owner.mapping("citation", None)
+    if raw is None:
+        if required and owner.ok:
+            problems.add(owner.loc, '缺少依据 "citation"（source、clause、text）',
+                         "每个指标、档次和结果规则都要注明出自哪份文件的哪一条")
+        return None
+    c = Fields(raw, f"{owner.path} › citation" if owner.path else "citation", problems)
+    citation = Citation(source=c.text("source"), clause=c.text("clause"), text=c.text("text"), location=c.loc)
+    if citation.source and citation.source not in source_ids:
+        problems.add(c.where("source"), f'依据引用了未声明的来源 "{citation.source}"',
+                     did_you_mean(citation.source, source_ids) or f"已声明的来源：{'、'.join(sorted(source_ids))}")
+    c.done()
+    return citation
+
+
+def _period(f: Fields, problems: Problems) -> Period:
+    import datetime as dt
+    p = Fields(f.mapping("period") or {}, "period", problems) if f.has("period") else None
+    if p is None:
+        return Period(dt.date.min, dt.date.max)
+    start, end = p.date("start"), p.date("end")
+    until = p.date("events_until", None)
+    p.done()
+    if start and end and end < start:
+        problems.add(p.where("end"), f"考核期结束日 {end} 早于开始日 {start}")
+    if until and end and until < end:
+        problems.add(p.where("events_until"), f"事件计入截止日 {until} 早于考核期结束日 {end}")
+    return Period(start or dt.date.min, end or dt.date.max, until)
+
+
+def _grading(f: Fields, problems: Problems, source_ids: set[str]) -> Grading:
+    g = Fields(f.mapping("grading") or {}, "grading", problems)
+    by = g.choice("by", ("score", "rank"), "score") or "score"
+    citation = _citation(g, problems, source_ids)
+    rounding = Rounding(None)
+    raw_rounding = g.raw("rounding", "none")
+    if raw_rounding != "none":
+        r = Fields(raw_rounding, "grading › rounding", problems, "映射（step、mode）或 none")
+        step = r.decimal("step", minimum=Decimal("0.0001"))
+        mode = r.choice("mode", ROUNDING_MODES, "half_up") or "half_up"
+        r.done()
+        rounding = Rounding(step, mode)
+    bands, rank_bands = [], []
+    if by == "score":
+        for index, raw in enumerate(g.sequence("bands")):
+            b = Fields(raw, f"grading › bands[{index + 1}]", problems)
+            band = Band(label=b.text("label"), min=b.decimal("min", None), inclusive=bool(b.boolean("inclusive", True)),
+                        text=b.text("text", ""), citation=_citation(b, problems, source_ids, required=False) or citation)
+            b.done()
+            if bands and bands[-1].min is None:
+                problems.add(b.loc, f"档次「{bands[-1].label}」没有下限，已覆盖其下的所有分数，其后不能再有档次")
+            elif bands and band.min is not None and band.min >= bands[-1].min:
+                problems.add(b.where("min"), f"档次下限须从高到低排列：{band.min} 不低于上一档的 {bands[-1].min}")
+            bands.append(band)
+        if bands and bands[-1].min is not None and bands[-1].min > 0:
+            problems.add(location_of(g.data.get("bands"), len(bands) - 1),
+                         f"最低档「{bands[-1].label}」下限为 {bands[-1].min}，低于此分数的单位将无法定级",
+                         "最低档可不写 min，表示其下所有分数")
+        labels = [band.label for band in bands]
+    else:
+        for index, raw in enumerate(g.sequence("ranks")):
+            r = Fields(raw, f"grading › ranks[{index + 1}]", problems)
+            rank_bands.append(RankBand(label=r.text("label"), count=r.integer("count", None, minimum=1),
+                                       share=r.decimal("share", None, minimum=ZERO, maximum=Decimal(1)),
+                                       text=r.text("text", "")))
+            r.done()
+        labels = [band.label for band in rank_bands]
+    g.done()
+    if len(set(labels)) != len(labels):
+        problems.add(g.loc, f"等次名称重复：{'、'.join(labels)}")
+    if not labels and g.ok:
+        problems.add(g.loc, "至少要声明一个等次")
+    return Grading(tuple(labels), by, tuple(bands), tuple(rank_bands), rounding, citation)
+
+
+def _facts(f: Fields, problems: Problems) -> tuple[FactSpec, ...]:
+    specs = []
+    table = f.mapping("facts", None) or {}
+    for name, raw in table.items():
+        s = Fields(raw, f"facts › {name}", problems)
+        specs.append(FactSpec(name=name, title=s.text("title"), kind=s.choice("kind", FACT_KINDS),
+                              kinds=s.texts("kinds"), location=s.loc))
+        s.done()
+    return tuple(specs)
+
+
+def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: Citation | None,
+          top: bool = False, in_bonus: bool = False) -> Item:
+    f = Fields(raw, path, problems)
+    item_id = f.text("id")
+    path = f"{item_id}" if item_id else path
+    f.path = path
+    points = f.decimal("points", minimum=ZERO)
+    bonus = bool(f.boolean("bonus", False))
+    if bonus and not top:
+        problems.add(f.where("bonus"), "加分项只能是顶层指标（其下级自动计为加分）",
+                     "把加分项移到顶层，例如“三、加分项”")
+    citation = _citation(f, problems, source_ids, required=inherited is None) or inherited
+    common = dict(id=item_id, title=f.text("title"), points=points or ZERO, citation=citation,
+                  bonus=bonus or in_bonus, standard=f.text("standard", ""), content=f.text("content", ""),
+                  materials=f.texts("materials"), department=f.text("department", ""), location=f.loc)
+    raw_children = f.sequence("children", None)
+    if raw_children:
+        children = tuple(_item(child, f"{path} › children[{i + 1}]", problems, source_ids, citation,
+                               in_bonus=bonus or in_bonus) for i, child in enumerate(raw_children))
+        f.done()
+        return Item(children=children, **common)
+    method_name = f.text("method")
+    method = METHODS.get(method_name)
+    if method_name and method is None:
+        problems.add(f.where("method"), f'未知的评分方法 "{method_name}"',
+                     (did_you_mean(method_name, METHODS) or f"可用的评分方法：{'、'.join(METHODS)}")
+                     + " 评分方法说明见 rulesets/REFERENCE.md#评分方法")
+    params = method.read_params(f, points or ZERO) if method else None
+    unit = f.text("unit", "")
+    target = f.decimal("target", None)
+    value_range = _range(f, unit)
+    f.done()
+    return Item(method=method_name, params=params, value_kind=method.VALUE_KIND if method else "", unit=unit,
+                target=target, value_range=value_range, **common)
+
+
+def _range(f: Fields, unit: str) -> tuple[Decimal | None, Decimal | None]:
+    """Allowed values of a number: `range: [low, high]`, or 0–100 for a rate in %."""
+    raw = f.sequence("range", None)
+    if not raw:
+        return (ZERO, Decimal(100)) if unit == "%" else (None, None)
+    if len(raw) != 2 or not all(v is None or (isinstance(v, Decimal)) for v in raw):
+        f.problems.add(f.where("range"), "range 应为 [下限, 上限]，不限的一端写 null")
+        return (None, None)
+    return raw[0], raw[1]
+
+
+def _outcome(raw, path: str, problems: Problems, ruleset: Ruleset, source_ids: set[str]) -> OutcomeRule:
+    f = Fields(raw, path, problems)
+    rule_id = f.text("id")
+    f.path = rule_id or path
+    trigger = _trigger(Fields(f.mapping("when") or {}, f"{f.path} › when", problems), ruleset, problems)
+    then = Fields(f.mapping("then") or {}, f"{f.path} › then", problems)
+    effects = [key for key in EFFECTS if then.has(key)]
+    effect, grade, levels = "", "", 1
+    if len(effects) != 1 and then.ok:
+        problems.add(then.loc, f"then 中须恰好给出一种效果：{'、'.join(EFFECTS)}")
+    elif effects:
+        effect = effects[0]
+        if effect == "downgrade":
+            levels = then.integer("downgrade", minimum=1) or 1
+        else:
+            grade = then.text(effect)
+            if grade and grade not in ruleset.grading.labels:
+                problems.add(then.where(effect), f'等次 "{grade}" 未在 grading 中声明',
+                             did_you_mean(grade, ruleset.grading.labels) or f"已声明：{'、'.join(ruleset.grading.labels)}")
+    then.done()
+    rule = OutcomeRule(id=rule_id, title=f.text("title"), trigger=trigger, effect=effect, grade=grade, levels=levels,
+                       citation=_citation(f, problems, source_ids), location=f.loc)
+    f.done()
+    return rule
+
+
+def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
+    if w.has("key_items"):
+        ids = w.texts("key_items")
+        share = w.decimal("min_share", minimum=ZERO, maximum=Decimal(1))
+        known = {i.id for i in ruleset.all_items()}
+        for item_id in ids:
+            if item_id not in known:
+                problems.add(w.where("key_items"), f'关键项 "{item_id}" 不是本细则的指标', did_you_mean(item_id, known))
+        w.done()
+        return Trigger(key_items=ids, min_share=share)
+    name = w.text("fact")
+    spec = next((s for s in ruleset.facts if s.name == name), None)
+    if name and spec is None:
+        problems.add(w.where("fact"), f'结果规则读取的事实 "{name}" 未在 facts 中定义',
+                     did_you_mean(name, [s.name for s in ruleset.facts]))
+    trigger = Trigger(fact=name, is_value=w.boolean("is", None), any_kind=w.texts("any_kind"),
+                      at_least=w.decimal("at_least", None), above=w.decimal("above", None),
+                      at_most=w.decimal("at_most", None), below=w.decimal("below", None))
+    w.done()
+    if spec is None:
+        return trigger
+    comparisons = [v for v in (trigger.at_least, trigger.above, trigger.at_most, trigger.below) if v is not None]
+    if spec.kind == "yes_no" and (trigger.is_value is None or comparisons or trigger.any_kind):
+        problems.add(w.loc, f'事实 "{name}" 是是/否值，条件应写 is: true 或 is: false')
+    if spec.kind != "yes_no" and trigger.is_value is not None:
+        problems.add(w.where("is"), f'事实 "{name}" 是{FACT_KINDS.get(spec.kind, "")}，不能用 is 判断')
+    if trigger.any_kind and spec.kind != "events":
+        problems.add(w.where("any_kind"), f'any_kind 只适用于事件列表，事实 "{name}" 是{FACT_KINDS.get(spec.kind, "")}')
+    for kind in trigger.any_kind:
+        if spec.kinds and kind not in spec.kinds:
+            problems.add(w.where("any_kind"), f'事件类型 "{kind}" 未在事实 "{name}" 的 kinds 中声明',
+                         did_you_mean(kind, spec.kinds) or f"已声明：{'、'.join(spec.kinds)}")
+    if spec.kind != "yes_no" and len(comparisons) > 1:
+        problems.add(w.loc, "条件中只能给出一个比较（at_least、above、at_most、below 之一）")
+    if spec.kind in ("number", "count") and not comparisons:
+        problems.add(w.loc, f'事实 "{name}" 是数值，条件应给出 at_least、above、at_most 或 below')
+    return trigger
+
+
+def _check_tree(ruleset: Ruleset, f: Fields, problems: Problems) -> None:
+    seen: dict[str, Item] = {}
+    for item in ruleset.all_items():
+        if item.id in seen and item.id:
+            problems.add(item.location, f'指标 id "{item.id}" 重复（第一次出现在第 {seen[item.id].location.line} 行）')
+        seen.setdefault(item.id, item)
+        if item.children and not item.bonus:
+            total = sum((c.points for c in item.children), ZERO)
+            if total != item.points:
+                problems.add(item.location.at(item.id),
+                             f"下级指标分值之和为 {format_points(total)} 分，与本项分值 {format_points(item.points)} 分不一致")
+    regular = sum((i.points for i in ruleset.items if not i.bonus), ZERO)
+    if ruleset.items and regular != ruleset.scale:
+        problems.add(f.where("scale") if f.has("scale") else f.loc,
+                     f"顶层指标分值之和为 {format_points(regular)} 分，与满分 {format_points(ruleset.scale)} 分不一致")
