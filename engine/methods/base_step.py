@@ -52,15 +52,17 @@ def score(item, value: Decimal, ctx: ScoringContext) -> ItemScore:
     unit = gap_unit(item.unit)
     rule_note = f"（{PARTIAL_STEPS[p.partial]}）" if p.partial != "proportional" else ""
     if better > 0:
-        change, word = steps * p.up, ("增长" if p.direction == "at_least" else "下降")
+        change = steps * p.up
         raw = p.base + change
-        text = f"{head}，{word}{pts(abs(better))}{unit}，每{word}{pts(p.step)}{unit}加{pts(p.up)}分{rule_note}，加{pts(change)}分"
+        text = (f"{head}，{'高于' if p.direction == 'at_least' else '低于'}基准{pts(abs(better))}{unit}，"
+                f"每好于基准{pts(p.step)}{unit}加{pts(p.up)}分{rule_note}，加{pts(change)}分")
         if raw > item.points:
             return ItemScore(item.points, f"{text}，{pts(item.points)}分封顶，得{pts(item.points)}分")
         return ItemScore(raw, f"{text}，得{pts(raw)}分")
-    change, word = steps * p.down, ("减少" if p.direction == "at_least" else "上升")
+    change = steps * p.down
     raw = p.base - change
-    text = f"{head}，{word}{pts(abs(better))}{unit}，每{word}{pts(p.step)}{unit}减{pts(p.down)}分{rule_note}，减{pts(change)}分"
+    text = (f"{head}，{'低于' if p.direction == 'at_least' else '高于'}基准{pts(abs(better))}{unit}，"
+            f"每差于基准{pts(p.step)}{unit}减{pts(p.down)}分{rule_note}，减{pts(change)}分")
     if raw < 0:
         return ItemScore(Decimal(0), f"{text}，减完为止，得0分")
     return ItemScore(raw, f"{text}，得{pts(raw)}分")

@@ -20,13 +20,15 @@ class Params:
     per: Decimal
     required: int | None = None
     counted: str = "项"  # what is counted: 项, 次, 个月 …
+    noun: str = "缺"  # how the count is introduced: 缺, 超期未办结, 发生 …
 
 
 def read_params(fields: Fields, points: Decimal) -> Params:
     per = fields.decimal("per", minimum=Decimal(0))
     if per == 0:
         fields.problems.add(fields.where("per"), "每项扣分必须大于0")
-    return Params(per or Decimal(0), fields.integer("required", None), fields.text("counted", "项"))
+    return Params(per or Decimal(0), fields.integer("required", None), fields.text("counted", "项"),
+                  fields.text("noun", "缺"))
 
 
 def score(item, value: int, ctx: ScoringContext) -> ItemScore:
@@ -36,7 +38,9 @@ def score(item, value: int, ctx: ScoringContext) -> ItemScore:
         head = f"要求{p.required}{p.counted}，实际{value}{p.counted}，少{short}{p.counted}"
     else:
         short = value
-        head = f"缺（发生）{short}{p.counted}"
+        head = f"{p.noun}{short}{p.counted}"
+    if short == 0:
+        return ItemScore(item.points, f"{head}，不扣分，得满分{pts(item.points)}分")
     lost = p.per * short
     if lost >= item.points:
         return ItemScore(Decimal(0), f"{head}，每{p.counted}扣{pts(p.per)}分，应扣{pts(lost)}分，扣完为止，得0分")
