@@ -23,11 +23,11 @@ from itertools import count
 from durable import lang
 
 from .errors import KaoheError, Problem
-from .grading import band_for, explain_band, places, rank_grades, round_total
+from .grading import band_for, explain_band, rank_grades, round_total
 from .methods import needs_cohort
-from .methods.rank import places as rank_places
 from .model import Evidence, FiredOutcome, ItemResult, Ruleset, UnitResult
 from .outcomes import apply_outcomes
+from .ranking import places
 from .scoring import assemble, score_leaf, totals
 from .triggers import RuleCondition, conditions, encode, explain
 
@@ -125,6 +125,7 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
         bands = [band_for(g, ruleset.grading) for g in graded]
         band_grades = [(b.label, explain_band(t, g, b, ruleset.grading)) for b, (_, _, t), g in zip(bands, sums, graded)]
     ranks = places(graded)
+    order = _leaf_order(ruleset)
     results = []
     for i, evidence in enumerate(batch):
         outcomes = [FiredOutcome(ruleset.outcomes[k], explain(ruleset.outcomes[k], ruleset, evidence, leaf_results[i]))
@@ -138,7 +139,7 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
             unit=evidence.unit, evidence=evidence, items=trees[i], regular_total=regular, bonus_total=bonus,
             total=total, graded_total=graded[i], band_grade=band_grade, grade=grade,
             grade_reason="；".join([band_reason] + notes), fired=tuple(outcomes),
-            unscored=tuple(sorted(unscored, key=_leaf_order(ruleset))), rank=ranks[i]))
+            unscored=tuple(sorted(unscored, key=order)), rank=ranks[i]))
     return results
 
 
@@ -151,7 +152,7 @@ def _score_cohort(leaf, batch: list[Evidence], leaf_results: list[dict[str, Item
     """Rank-based leaves: places among the units that gave a value."""
     given = [i for i, e in enumerate(batch) if e.entries.get(leaf.id) and e.entries[leaf.id].value is not None]
     values: list[Decimal] = [batch[i].entries[leaf.id].value for i in given]
-    spots = dict(zip(given, rank_places(values, leaf.params.order)))
+    spots = dict(zip(given, places(values, leaf.params.order == "higher_better")))
     for i, evidence in enumerate(batch):
         leaf_results[i][leaf.id] = score_leaf(leaf, evidence, (spots[i], len(given)) if i in spots else None)
 

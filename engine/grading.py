@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from .model import Band, Grading, Rounding, format_points
+from .ranking import places
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_FLOOR, "up": ROUND_CEILING}
 
@@ -46,11 +47,6 @@ def band_edges(band: Band, grading: Grading) -> str:
     if upper is not None:
         parts.append(f"{'低于' if upper.inclusive else '不高于'}{format_points(upper.min)}分")
     return "、".join(parts) or "所有分数"
-
-
-def places(totals: list[Decimal]) -> list[int]:
-    """Competition ranking by total, highest first: ties share the better place (1, 2, 2, 4)."""
-    return [1 + sum(1 for other in totals if other > t) for t in totals]
 
 
 def rank_grades(totals: list[Decimal], grading: Grading) -> list[tuple[str, str]]:

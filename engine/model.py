@@ -5,6 +5,7 @@ Points and values are `Decimal` everywhere; a ruleset is never executed, only re
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -217,6 +218,7 @@ def _plain(value: Decimal) -> str:
     return format_points(value)
 
 
+@lru_cache(maxsize=8192)
 def format_points(value: Decimal) -> str:
     """2.50 → 2.5, 100 → 100, 0.30 → 0.3 — decimal text, never via float."""
     text = format(value.normalize(), "f")

@@ -46,7 +46,9 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
     ruleset_id = f.text("id")
     sources = _sources(f, problems)
     source_ids = {s.id for s in sources}
-    scale = f.decimal("scale", minimum=Decimal(1)) or Decimal(100)
+    scale = f.decimal("scale", minimum=ZERO)
+    if scale == 0:
+        problems.add(f.where("scale"), "满分必须大于0")
     period = _period(f, problems)
     grading = _grading(f, problems, source_ids)
     facts = _facts(f, problems)
@@ -59,7 +61,7 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
         id=ruleset_id, title=f.text("title"), version=f.text("version"),
         status=f.choice("status", ("draft", "published"), "draft") or "draft",
         issuer=f.text("issuer"), document_number=f.text("document_number", ""),
-        level=f.text("level"), units=f.texts("units"), period=period, sources=sources, scale=scale,
+        level=f.text("level"), units=f.texts("units"), period=period, sources=sources, scale=scale or ZERO,
         bonus_cap=ZERO, grading=grading, items=items, facts=facts, outcomes=(), note=f.text("note", ""),
         extends=parent,
     )
@@ -299,6 +301,6 @@ def _check_tree(ruleset: Ruleset, f: Fields, problems: Problems) -> None:
                 problems.add(item.location.at(item.id),
                              f"下级指标分值之和为 {format_points(total)} 分，与本项分值 {format_points(item.points)} 分不一致")
     regular = sum((i.points for i in ruleset.items if not i.bonus), ZERO)
-    if ruleset.items and regular != ruleset.scale:
+    if ruleset.items and ruleset.scale and regular != ruleset.scale:
         problems.add(f.where("scale") if f.has("scale") else f.loc,
                      f"顶层指标分值之和为 {format_points(regular)} 分，与满分 {format_points(ruleset.scale)} 分不一致")

@@ -13,6 +13,7 @@ from .model import Evidence, Item, ItemResult, Ruleset, format_points
 
 ZERO = Decimal(0)
 MISSING_VALUE = "缺少填报值，无法评分"
+_NO_CONTEXT = ScoringContext()
 
 
 def score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None = None) -> ItemResult:
@@ -20,7 +21,7 @@ def score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None = N
     entry = evidence.entries.get(item.id)
     if entry is None or entry.value is None:
         return ItemResult(item, None, MISSING_VALUE, entry=entry)
-    ctx = ScoringContext()
+    ctx = _NO_CONTEXT
     if needs_target(item.method):
         filed = evidence.targets.get(item.id)
         target = filed if filed is not None else item.target

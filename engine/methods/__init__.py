@@ -13,9 +13,15 @@ METHODS = {module.NAME: module for module in (
 )}
 
 
+_TARGET = {name for name, module in METHODS.items() if getattr(module, "NEEDS_TARGET", False)}
+_COHORT = {name for name, module in METHODS.items() if getattr(module, "NEEDS_COHORT", False)}
+
+
 def needs_target(name: str) -> bool:
-    return getattr(METHODS[name], "NEEDS_TARGET", False)
+    """Methods that compare the value with the item's target (or the unit's filed one)."""
+    return name in _TARGET
 
 
 def needs_cohort(name: str) -> bool:
-    return getattr(METHODS[name], "NEEDS_COHORT", False)
+    """Methods that need the whole batch: places in the cohort."""
+    return name in _COHORT

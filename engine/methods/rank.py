@@ -28,12 +28,6 @@ def read_params(fields: Fields, points: Decimal) -> Params:
     return Params(per, order)
 
 
-def places(values: list[Decimal], order: str) -> list[int]:
-    """Competition ranking: each place is 1 + the number of strictly better values."""
-    better = (lambda a, b: a > b) if order == "higher_better" else (lambda a, b: a < b)
-    return [1 + sum(1 for other in values if better(other, v)) for v in values]
-
-
 def score(item, value: Decimal, ctx: ScoringContext) -> ItemScore:
     p = item.params
     behind = ctx.rank - 1
