@@ -29,7 +29,7 @@ def explain_band(total: Decimal, graded: Decimal, band: Band, grading: Grading) 
     """总分89.5分，80-89分为B级（即80分及以上、低于90分），定为B."""
     shown = f"总分{format_points(total)}分"
     if grading.rounding.step is not None:
-        shown += f"，{grading.rounding.describe()}为{format_points(graded)}分"
+        shown += f"，{grading.rounding.describe()}，计{format_points(graded)}分"
     else:
         shown += "（不取舍）"
     edges = band_edges(band, grading)
@@ -64,9 +64,12 @@ def rank_grades(totals: list[Decimal], grading: Grading) -> list[tuple[str, str]
         limits.append(reached)
     out = []
     for place in places(totals):
+        previous = 0
         for band, limit in zip(grading.rank_bands, limits):
             if place <= limit or band is grading.rank_bands[-1]:
-                rule = band.text or (f"前{limit}名为{band.label}")
+                last = band is grading.rank_bands[-1]
+                rule = band.text or (f"其余为{band.label}" if last else f"第{previous + 1}至{limit}名为{band.label}")
                 out.append((band.label, f"在{size}个单位中列第{place}名，{rule}，定为{band.label}"))
                 break
+            previous = limit
     return out

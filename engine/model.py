@@ -44,9 +44,9 @@ class Rounding:
 
     def describe(self) -> str:
         if self.step is None:
-            return "总分不取舍，直接按原值定级"
+            return "总分不取舍，按原值定级"
         names = {"half_up": "四舍五入", "half_even": "四舍六入五成双", "down": "舍去", "up": "进位"}
-        return f"总分按 {_plain(self.step)} 分{names[self.mode]}后定级"
+        return f"总分按{_plain(self.step)}分{names[self.mode]}后定级"
 
 
 @dataclass(frozen=True)
