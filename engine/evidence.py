@@ -119,7 +119,8 @@ def _typed(item: Item, value: Any, where: Location, problems: Problems) -> Any:
         names = item.params.names()
         if isinstance(value, str) and value in names:
             return value
-        problems.add(where, f"填报的档次 {describe(value)} 未在细则中声明，可选：{'、'.join(names)}",
+        shown = f"「{value}」" if isinstance(value, str) else describe(value)
+        problems.add(where, f"填报的档次{shown}未在细则中声明，可选：{'、'.join(names)}",
                      did_you_mean(str(value), names))
     elif kind == "parts":
         names = item.params.names()
@@ -174,7 +175,10 @@ def _judgement(item: Item, value: Any, where: Location, problems: Problems) -> J
     f = Fields(value, where.path, problems, "映射（score、reason）")
     if not f.ok:
         return None
-    score = f.decimal("score", minimum=Decimal(0), maximum=item.points)
+    score = f.decimal("score")
+    if score is not None and not Decimal(0) <= score <= item.points:
+        problems.add(f.where("score"), f"核查评分 {score} 超出本项分值范围 0–{format_points(item.points)} 分")
+        return None
     reason = f.text("reason").strip()
     inspector = f.text("inspector", "")
     f.done()

@@ -45,10 +45,17 @@ class Fields:
         self.path = path
         self.ok = isinstance(data, dict)
         self.data: dict = data if self.ok else {}
-        self.loc: Location = location_of(data).at(path) if isinstance(data, (Mapping, Sequence)) else Location(path=path)
         self.read: set[str] = set()
         if not self.ok:
-            problems.add(self.loc, f"应为{what or '映射（键: 值）'}，实际为{describe(data)}")
+            where = location_of(data).at(path) if isinstance(data, (Mapping, Sequence)) else Location(path=path)
+            problems.add(where, f"应为{what or '映射（键: 值）'}，实际为{describe(data)}")
+
+    @property
+    def loc(self) -> Location:
+        """The mapping itself, with the current path (loaders set the path once they know the id)."""
+        if isinstance(self.data, (Mapping, Sequence)):
+            return location_of(self.data).at(self.path)
+        return Location(path=self.path)
 
     def where(self, key: str) -> Location:
         return location_of(self.data, key).at(f"{self.path} › {key}" if self.path else key)

@@ -125,6 +125,7 @@ _YAML_PROBLEMS = {
     "could not find expected ':'": "缺少冒号 \":\"",
     "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
     "did not find expected key": "缩进不一致，找不到预期的键",
+    "expected <block end>": "缩进不一致：此行的缩进与同一层级的上一行不同",
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
     "expected ',' or ']', but got": "列表缺少 \",\" 或 \"]\"",
     "expected ',' or '}', but got": "映射缺少 \",\" 或 \"}\"",

@@ -52,7 +52,8 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
     period = _period(f, problems)
     grading = _grading(f, problems, source_ids)
     facts = _facts(f, problems)
-    items = tuple(_item(raw, f"items[{i + 1}]", problems, source_ids, None, top=True)
+    unsure: set[str] = set()  # items whose points could not be read: their sums are not checked
+    items = tuple(_item(raw, f"items[{i + 1}]", problems, source_ids, None, unsure, top=True)
                   for i, raw in enumerate(f.sequence("items")))
     if not items and f.ok:
         problems.add(f.where("items") if f.has("items") else f.loc, "细则至少要有一个考核指标")
@@ -68,7 +69,7 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
     outcomes = tuple(_outcome(raw, f"outcomes[{i + 1}]", problems, ruleset, source_ids)
                      for i, raw in enumerate(f.sequence("outcomes", None)))
     f.done(allowed_extra=("extends", "item_changes", "outcome_changes"))
-    _check_tree(ruleset, f, problems)
+    _check_tree(ruleset, f, problems, unsure)
     bonus_points = sum((i.points for i in items if i.bonus), ZERO)
     if not ruleset.units and f.ok:
         problems.add(f.loc, '缺少被考核单位名单 "units"')
@@ -178,12 +179,14 @@ def _facts(f: Fields, problems: Problems) -> tuple[FactSpec, ...]:
 
 
 def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: Citation | None,
-          top: bool = False, in_bonus: bool = False) -> Item:
+          unsure: set[str], top: bool = False, in_bonus: bool = False) -> Item:
     f = Fields(raw, path, problems)
     item_id = f.text("id")
     path = f"{item_id}" if item_id else path
     f.path = path
     points = f.decimal("points", minimum=ZERO)
+    if points is None:
+        unsure.add(item_id)
     bonus = bool(f.boolean("bonus", False))
     if bonus and not top:
         problems.add(f.where("bonus"), "加分项只能是顶层指标（其下级自动计为加分）",
@@ -194,7 +197,7 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
                   materials=f.texts("materials"), department=f.text("department", ""), location=f.loc)
     raw_children = f.sequence("children", None)
     if raw_children:
-        children = tuple(_item(child, f"{path} › children[{i + 1}]", problems, source_ids, citation,
+        children = tuple(_item(child, f"{path} › children[{i + 1}]", problems, source_ids, citation, unsure,
                                in_bonus=bonus or in_bonus) for i, child in enumerate(raw_children))
         f.done()
         return Item(children=children, **common)
@@ -208,7 +211,8 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     unit = f.text("unit", "")
     target = f.decimal("target", None)
     value_range = _range(f, unit)
-    f.done()
+    # With an unknown method we cannot tell its parameters from typos: report only the method.
+    f.done(allowed_extra=() if method else f.data.keys())
     return Item(method=method_name, params=params, value_kind=method.VALUE_KIND if method else "", unit=unit,
                 target=target, value_range=value_range, **common)
 
@@ -259,6 +263,10 @@ def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
             if item_id not in known:
                 problems.add(w.where("key_items"), f'关键项 "{item_id}" 不是本细则的指标', did_you_mean(item_id, known))
         w.done()
+        for item_id in ids:
+            item = ruleset.item(item_id)
+            if item is not None and share is not None and not _exact(item.points * share):
+                problems.add(w.where("min_share"), f"关键项 {item_id} 的最低得分 {item.points * share} 超过6位小数")
         return Trigger(key_items=ids, min_share=share)
     name = w.text("fact")
     spec = next((s for s in ruleset.facts if s.name == name), None)
@@ -269,6 +277,10 @@ def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
                       at_least=w.decimal("at_least", None), above=w.decimal("above", None),
                       at_most=w.decimal("at_most", None), below=w.decimal("below", None))
     w.done()
+    for key in ("at_least", "above", "at_most", "below"):
+        value = getattr(trigger, key)
+        if value is not None and not _exact(value):
+            problems.add(w.where(key), f"比较值 {value} 超过6位小数")
     if spec is None:
         return trigger
     comparisons = [v for v in (trigger.at_least, trigger.above, trigger.at_most, trigger.below) if v is not None]
@@ -289,18 +301,23 @@ def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
     return trigger
 
 
-def _check_tree(ruleset: Ruleset, f: Fields, problems: Problems) -> None:
+def _exact(value: Decimal) -> bool:
+    """Outcome rules compare integers of millionths inside durable-rules (see triggers.py)."""
+    return (value * 10**6) == (value * 10**6).to_integral_value()
+
+
+def _check_tree(ruleset: Ruleset, f: Fields, problems: Problems, unsure: set[str]) -> None:
     seen: dict[str, Item] = {}
     for item in ruleset.all_items():
         if item.id in seen and item.id:
             problems.add(item.location, f'指标 id "{item.id}" 重复（第一次出现在第 {seen[item.id].location.line} 行）')
         seen.setdefault(item.id, item)
-        if item.children and not item.bonus:
+        if item.children and not item.bonus and not unsure & {i.id for i in item.walk()}:
             total = sum((c.points for c in item.children), ZERO)
             if total != item.points:
                 problems.add(item.location.at(item.id),
                              f"下级指标分值之和为 {format_points(total)} 分，与本项分值 {format_points(item.points)} 分不一致")
     regular = sum((i.points for i in ruleset.items if not i.bonus), ZERO)
-    if ruleset.items and ruleset.scale and regular != ruleset.scale:
+    if ruleset.items and ruleset.scale and not unsure and regular != ruleset.scale:
         problems.add(f.where("scale") if f.has("scale") else f.loc,
                      f"顶层指标分值之和为 {format_points(regular)} 分，与满分 {format_points(ruleset.scale)} 分不一致")
