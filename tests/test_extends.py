@@ -1,0 +1,125 @@
+"""`extends`: next year's ruleset as this year's plus per-item override, removal and addition."""
+
+import pytest
+
+from kaohe.engine import KaoheError, load_ruleset
+from tests.helpers import D, ruleset_text, write
+
+PARENT = """\
+facts:
+  incidents: {title: 质量安全事件, kind: events, kinds: [区域性, 一般]}
+items:
+  - id: A
+    title: 质量目标
+    points: 60
+    citation: {source: s, clause: 第四条, text: 质量目标}
+    children:
+      - {id: A.1, title: 合格率, points: 40, method: all_or_nothing}
+      - {id: A.2, title: 满意度, points: 20, method: all_or_nothing}
+  - {id: B, title: 质量措施, points: 40, method: judged, citation: {source: s, clause: 第四条, text: 质量措施}}
+outcomes:
+  - id: veto
+    title: 区域性事件一票否决
+    when: {fact: incidents, any_kind: [区域性]}
+    then: {force_grade: D}
+    citation: {source: s, clause: 第五条, text: 一律为D级}
+"""
+
+CHILD = """\
+extends: parent/ruleset.yaml
+version: "2"
+status: draft
+sources:
+  - {id: s2, title: 新文件, document_number: 测发〔2015〕2号}
+item_changes:
+  remove: [A.2]
+  override:
+    A: {points: 50}
+    A.1:
+      points: 30
+      method: levels
+      levels: {全部合格: 30, 基本合格: 15, 不合格: 0}
+  add:
+    - under: A
+      after: A.1
+      item: {id: A.3, title: 采标率, points: 20, method: threshold, target: 90, unit: "%",
+             citation: {source: s2, clause: 二, text: 采标率}}
+    - item: {id: C, title: 新增项目, points: 10, method: all_or_nothing, citation: {source: s2, clause: 三, text: 新增}}
+outcome_changes:
+  remove: [veto]
+  add:
+    - id: late
+      title: 迟报降级
+      when: {fact: incidents, at_least: 2}
+      then: {downgrade: 1}
+      citation: {source: s2, clause: 四, text: 降一级}
+"""
+
+
+@pytest.fixture()
+def pair(tmp_path):
+    parent_path = write(tmp_path / "parent", ruleset_text(PARENT, ruleset_id="p"))
+    child_path = write(tmp_path, CHILD, "child.yaml")
+    return parent_path, child_path
+
+
+def test_override_removal_and_addition(pair):
+    parent_path, child_path = pair
+    child = load_ruleset(child_path)
+    assert [(i.id, i.points, i.method) for i in child.all_items()] == [
+        ("A", D(50), ""), ("A.1", D(30), "levels"), ("A.3", D(20), "threshold"),
+        ("B", D(40), "judged"), ("C", D(10), "all_or_nothing")]
+    assert child.item("A.1").params.levels == (("全部合格", D(30)), ("基本合格", D(15)), ("不合格", D(0)))
+    assert [o.id for o in child.outcomes] == ["late"]
+    assert [s.id for s in child.sources] == ["s", "s2"]
+    assert (child.id, child.version, child.status, child.extends) == ("p", "2", "draft", "p@1")
+
+
+def test_inherited_and_overridden_values_keep_their_own_file_and_line(pair):
+    parent_path, child_path = pair
+    child = load_ruleset(child_path)
+    assert (child.item("B").location.file, child.item("B").location.line) == (str(parent_path), 28)
+    assert (child.item("A.3").location.file, child.item("A.3").location.line) == (str(child_path), 17)
+
+
+def test_the_parent_is_not_modified(pair):
+    parent_path, child_path = pair
+    before = parent_path.read_bytes()
+    load_ruleset(child_path)
+    assert parent_path.read_bytes() == before
+    assert [i.id for i in load_ruleset(parent_path).all_items()] == ["A", "A.1", "A.2", "B"]
+
+
+def test_digest_covers_both_files(pair):
+    parent_path, child_path = pair
+    first = load_ruleset(child_path).digest
+    parent_path.write_text(parent_path.read_text(encoding="utf-8").replace("质量措施", "质量措施落实"), encoding="utf-8")
+    assert load_ruleset(child_path).digest != first
+
+
+def test_changes_that_name_missing_items(pair, tmp_path):
+    _, child_path = pair
+    child_path.write_text(CHILD.replace("remove: [A.2]", "remove: [A.4]").replace("    A: {points: 50}", "    A: {points: 40}"),
+                          encoding="utf-8")
+    with pytest.raises(KaoheError) as caught:
+        load_ruleset(child_path)
+    assert str(caught.value).replace(str(tmp_path) + "/", "") == (
+        'child.yaml:7:12: 要删除的指标 "A.4" 在上一版细则中不存在\n  提示：是否应为 "A.2"、"A.1"？')
+
+
+def test_a_cycle_is_refused(tmp_path):
+    write(tmp_path, "id: a\nextends: b.yaml\n", "a.yaml")
+    write(tmp_path, "id: b\nextends: a.yaml\n", "b.yaml")
+    with pytest.raises(KaoheError) as caught:
+        load_ruleset(tmp_path / "a.yaml")
+    assert str(caught.value).replace(str(tmp_path) + "/", "") == "b.yaml:2:10: extends 形成了循环引用：a.yaml"
+
+
+def test_bundled_rulesets_extend_the_national_framework():
+    from pathlib import Path
+    root = Path(__file__).parent.parent / "rulesets"
+    wenzhou = load_ruleset(root / "wenzhou-2014")
+    assert wenzhou.extends == "national-2013@2013.1"
+    assert [o.id for o in wenzhou.outcomes] == ["veto-regional-systemic", "veto-major-incident"]
+    assert wenzhou.grading.bands[0].citation.clause == "第五条"
+    assert wenzhou.note.startswith("重建稿")
