@@ -6,10 +6,11 @@ from pathlib import Path
 import click
 
 from kaohe.engine import KaoheError, evaluate, load_evidence, load_ruleset, results_document, summary_text
+from kaohe.engine.render.summary import unit_detail_text
 from kaohe.engine.render.files import write_atomic
 from kaohe.engine.render.json import dumps
 
-from .options import json_option, out_option, quiet_option, ruleset_argument
+from .options import json_option, out_option, quiet_option, ruleset_argument, unit_option
 
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -44,8 +45,9 @@ def load_batch(ruleset, arguments):
 @json_option
 @out_option
 @quiet_option
+@unit_option
 @click.option("--provisional", is_flag=True, help="允许有未评分项（缺少填报值）时仍给出暂定结果，退出码 0。")
-def score(ruleset, evidence, as_json, out_dir, quiet, provisional) -> None:
+def score(ruleset, evidence, as_json, out_dir, quiet, unit, provisional) -> None:
     """按细则为各单位评分、定级；EVIDENCE 为填报材料文件或其所在文件夹。
 
     缺少填报值的指标不会按0分处理：结果中列出这些指标，退出码 1，除非加 --provisional。
@@ -53,6 +55,7 @@ def score(ruleset, evidence, as_json, out_dir, quiet, provisional) -> None:
     \b
     Example:
       kaohe score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples
+      kaohe score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples --unit 鹿城区
       kaohe score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples --json -o out/wenzhou-2014
     """
     loaded = load_ruleset(ruleset)
@@ -60,7 +63,15 @@ def score(ruleset, evidence, as_json, out_dir, quiet, provisional) -> None:
     results = evaluate(loaded, batch)
     document = dumps(results_document(loaded, results))
     summary = summary_text(loaded, results)
-    click.echo(document if as_json else summary, nl=False)
+    if unit is not None:
+        chosen = [r for r in results if r.unit == unit]
+        if not chosen:
+            raise click.BadParameter(f"本批材料中没有单位「{unit}」，有：{'、'.join(r.unit for r in results)}",
+                                     param_hint="--unit")
+        click.echo(dumps(results_document(loaded, chosen)) if as_json else unit_detail_text(loaded, chosen[0]), nl=False)
+        results = chosen
+    else:
+        click.echo(document if as_json else summary, nl=False)
     if out_dir is not None:
         write_atomic(out_dir / "results.json", document)
         write_atomic(out_dir / "summary.txt", summary)

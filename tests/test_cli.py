@@ -125,3 +125,22 @@ def test_every_verb_has_help_with_an_example(verb):
     result = run(verb, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.stdout and f"kaohe {verb} rulesets/" in result.stdout
+
+
+def test_one_unit_item_by_item():
+    result = run("score", WENZHOU, SAMPLES, "--unit", "鹿城区")
+    assert result.exit_code == 0  # 鹿城区 itself is complete, whatever the rest of the batch
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["鹿城区 — 2014年度温州市县（市、区）政府质量工作考核评分细则（依据行动计划重建）（版本 2014.1）",
+                         "总分 90（其中加分 0），等次 A",
+                         "定级：总分90分（不取舍），90分及以上为A级（即90分及以上），定为A"]
+    at = lines.index("  二.5 主导或参与制修订国际、国家和行业标准  2.5/4")
+    assert lines[at + 1:at + 3] == [
+        "    实际3项，在11个单位中列第4名，相差3名，每名扣0.5分，共扣1.5分，得2.5分",
+        "    依据：温政办〔2014〕98号《2014年温州市质量强市建设行动计划》二(二)5"]
+
+
+def test_unknown_unit_is_a_usage_error():
+    result = run("score", WENZHOU, SAMPLES, "--unit", "洞头")
+    assert result.exit_code == 2
+    assert "本批材料中没有单位「洞头」" in result.stderr

@@ -47,3 +47,25 @@ def summary_text(ruleset: Ruleset, results: list[UnitResult]) -> str:
         for r in missing:
             lines.append(f"  {r.unit}（{r.evidence.file}）：{'、'.join(r.unscored)}")
     return "\n".join(lines) + "\n"
+
+
+def unit_detail_text(ruleset: Ruleset, result: UnitResult) -> str:
+    """One unit, item by item: score of max, the reason with its arithmetic, and the clause."""
+    lines = [f"{result.unit} — {ruleset.title}（版本 {ruleset.version}）",
+             f"总分 {format_points(result.total)}（其中加分 {format_points(result.bonus_total)}），"
+             f"等次 {result.grade}{'（暂定）' if result.unscored else ''}",
+             f"定级：{result.grade_reason}", ""]
+    for item_result in result.all_items():
+        item = item_result.item
+        depth = item.id.count(".")
+        score = "未评分" if item_result.score is None else format_points(item_result.score)
+        lines.append(f"{'  ' * depth}{item.id} {item.title}  {score}/{format_points(item.points)}"
+                     f"{'（加分）' if item.bonus and not depth else ''}")
+        if item.is_leaf:
+            lines.append(f"{'  ' * depth}  {item_result.reason}")
+            if item.citation:
+                lines.append(f"{'  ' * depth}  依据：{ruleset.cite(item.citation)}")
+    for fired in result.fired:
+        lines += ["", f"结果规则：{fired.rule.title}（依据：{ruleset.cite(fired.rule.citation)}）", f"  {fired.detail}"]
+    lines += ["", f"细则摘要 {ruleset.digest}", f"材料摘要 {result.evidence.digest}（{result.evidence.file}）"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,31 @@
+# Everything a fresh machine needs is installed here, into .venv, from pyproject.toml.
+# durable-rules 2.0.28 builds on CPython 3.11 and 3.12 only: take the first of those that runs.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12)))' 2>/dev/null && echo $$p && break; done)
+VENV := .venv
+KAOHE := $(VENV)/bin/kaohe
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "需要 Python 3.11 或 3.12（durable-rules 不支持 3.13）" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Score the bundled sample evidence; results under out/. The samples include a unit with a
+# missing value on purpose, so this run accepts provisional results.
+demo: $(STAMP)
+	$(KAOHE) validate rulesets/national-2013
+	$(KAOHE) score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples --provisional -o out/wenzhou-2014
+	$(KAOHE) score rulesets/hubei-2014 rulesets/hubei-2014/samples --provisional -o out/hubei-2014
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) out

@@ -1,0 +1,56 @@
+"""The reference page and the help texts: every method is documented, and its example runs as written."""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kaohe.cli.main import cli
+from kaohe.engine.methods import METHODS
+from tests.helpers import D, one_item_ruleset, score_values
+
+REFERENCE = (Path(__file__).parent.parent / "rulesets" / "REFERENCE.md").read_text(encoding="utf-8")
+SECTIONS = dict(re.findall(r"^### (\w+)\n(.*?)(?=^##)", REFERENCE + "\n## ", flags=re.M | re.S))
+
+
+def test_every_method_has_a_reference_section():
+    assert sorted(SECTIONS) == sorted(METHODS)
+
+
+def to_decimals(value):
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return D(value)
+    if isinstance(value, dict):
+        return {k: to_decimals(v) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_reference_example_runs_as_written(tmp_path, method):
+    blocks = re.findall(r"```yaml\n(.*?)```", SECTIONS[method], flags=re.S)
+    rule, filled = yaml.safe_load(blocks[0]), yaml.safe_load(blocks[1])
+    score, reason = re.search(r"^> 结果：(\S+) 分 —— (.+)$", SECTIONS[method], flags=re.M).groups()
+    points = str(rule.pop("points"))
+    item = yaml.safe_dump(rule, allow_unicode=True)
+    ruleset = one_item_ruleset(tmp_path, item, points)
+    if "batch" in filled:
+        result = score_values(ruleset, [to_decimals(v) for v in filled["batch"]])[1]
+    else:
+        result = score_values(ruleset, [to_decimals(filled["value"])])[0]
+    assert (result.score, result.reason) == (D(score), reason)
+
+
+@pytest.mark.parametrize("verb", sorted(cli.commands))
+def test_every_verb_has_help_with_an_example(verb):
+    from click.testing import CliRunner
+    result = CliRunner().invoke(cli, [verb, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+
+
+def test_readme_names_every_verb_and_exit_code():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for verb in cli.commands:
+        assert f"kaohe {verb}" in readme
+    for code in ("0", "1", "2", "3"):
+        assert f"| {code} |" in readme
