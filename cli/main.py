@@ -10,7 +10,7 @@ import traceback
 
 import click
 
-from kaohe.engine import InternalError, KaoheError
+from kaohe.engine import KaoheError
 
 from .score import score
 from .validate import validate
@@ -31,7 +31,7 @@ class KaoheGroup(click.Group):
             ctx.exit(EXIT_PROBLEMS)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except (InternalError, Exception) as error:  # noqa: BLE001 - the last line of defence
+        except Exception as error:  # noqa: BLE001 - the last line of defence: InternalError and our other bugs
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             click.echo(f"内部错误：{type(error).__name__}: {error}", err=True)

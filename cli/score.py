@@ -6,9 +6,9 @@ from pathlib import Path
 import click
 
 from kaohe.engine import KaoheError, evaluate, load_evidence, load_ruleset, results_document, summary_text
-from kaohe.engine.render.summary import unit_detail_text
 from kaohe.engine.render.files import write_atomic
 from kaohe.engine.render.json import dumps
+from kaohe.engine.render.summary import unit_detail_text
 
 from .options import json_option, out_option, quiet_option, ruleset_argument, unit_option
 
@@ -68,7 +68,8 @@ def score(ruleset, evidence, as_json, out_dir, quiet, unit, provisional) -> None
         if not chosen:
             raise click.BadParameter(f"本批材料中没有单位「{unit}」，有：{'、'.join(r.unit for r in results)}",
                                      param_hint="--unit")
-        click.echo(dumps(results_document(loaded, chosen)) if as_json else unit_detail_text(loaded, chosen[0]), nl=False)
+        shown = dumps(results_document(loaded, chosen)) if as_json else unit_detail_text(loaded, chosen[0])
+        click.echo(shown, nl=False)
         results = chosen
     else:
         click.echo(document if as_json else summary, nl=False)

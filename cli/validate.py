@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from kaohe.engine import load_ruleset
+from kaohe.engine import format_points, load_ruleset
 
 from .options import ruleset_argument
 
@@ -23,4 +23,4 @@ def validate(ruleset) -> None:
     leaves = loaded.leaves()
     click.echo(f"{loaded.file}：细则 {loaded.id}（版本 {loaded.version}）检查通过，"
                f"{len(list(loaded.all_items()))} 个指标（{len(leaves)} 个评分项），"
-               f"{len(loaded.outcomes)} 条结果规则，满分 {loaded.scale.normalize():f} 分。")
+               f"{len(loaded.outcomes)} 条结果规则，满分 {format_points(loaded.scale)} 分。")

@@ -22,7 +22,7 @@ from itertools import count
 
 from durable import lang
 
-from .errors import KaoheError, Problem
+from .errors import KaoheError, Location, Problem
 from .grading import band_for, explain_band, rank_grades, round_total
 from .methods import needs_cohort
 from .model import Evidence, FiredOutcome, ItemResult, Ruleset, UnitResult
@@ -115,7 +115,7 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
     for leaf in cohort:
         _score_cohort(leaf, batch, leaf_results)
     trees = [tuple(assemble(item, results) for item in ruleset.items) for results in leaf_results]
-    encoded = [encode(compiled.conditions, ruleset, e, r) for e, r in zip(batch, leaf_results)]
+    encoded = [encode(compiled.conditions, ruleset, e, r) for e, r in zip(batch, leaf_results, strict=True)]
     fired = _fire(compiled, [fact for fact, _ in encoded])
     sums = [totals(ruleset, tree) for tree in trees]
     graded = [round_total(total, ruleset.grading.rounding) for _, _, total in sums]
@@ -123,7 +123,8 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
         band_grades = rank_grades(graded, ruleset.grading)
     else:
         bands = [band_for(g, ruleset.grading) for g in graded]
-        band_grades = [(b.label, explain_band(t, g, b, ruleset.grading)) for b, (_, _, t), g in zip(bands, sums, graded)]
+        band_grades = [(b.label, explain_band(t, g, b, ruleset.grading))
+                       for b, (_, _, t), g in zip(bands, sums, graded, strict=True)]
     ranks = places(graded)
     order = _leaf_order(ruleset)
     results = []
@@ -152,7 +153,7 @@ def _score_cohort(leaf, batch: list[Evidence], leaf_results: list[dict[str, Item
     """Rank-based leaves: places among the units that gave a value."""
     given = [i for i, e in enumerate(batch) if e.entries.get(leaf.id) and e.entries[leaf.id].value is not None]
     values: list[Decimal] = [batch[i].entries[leaf.id].value for i in given]
-    spots = dict(zip(given, places(values, leaf.params.order == "higher_better")))
+    spots = dict(zip(given, places(values, leaf.params.order == "higher_better"), strict=True))
     for i, evidence in enumerate(batch):
         leaf_results[i][leaf.id] = score_leaf(leaf, evidence, (spots[i], len(given)) if i in spots else None)
 
@@ -162,13 +163,8 @@ def _check_batch(batch: list[Evidence]) -> None:
     problems = []
     for evidence in batch:
         if evidence.unit in seen:
-            problems.append(Problem(_loc(evidence), f'单位 "{evidence.unit}" 在本批中提交了不止一份材料'
+            problems.append(Problem(Location(evidence.file), f'单位 "{evidence.unit}" 在本批中提交了不止一份材料'
                                                     f"（另一份：{seen[evidence.unit].file}）"))
         seen.setdefault(evidence.unit, evidence)
     if problems:
         raise KaoheError(problems)
-
-
-def _loc(evidence: Evidence):
-    from .errors import Location
-    return Location(evidence.file)

@@ -12,9 +12,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .errors import KaoheError, Location, Problem, Problems, did_you_mean
+from .errors import Location, Problems, did_you_mean
 from .fields import Fields, describe
-from .loading import Mapping, location_of, parse_text, read_document
+from .loading import location_of, parse_text, read_document
 from .model import Entry, Event, Evidence, FactSpec, Item, Judgement, Ruleset, format_points
 
 YES = ("是", "有", "已完成", "yes")
@@ -91,7 +91,9 @@ def _takes_target(item: Item) -> bool:
 
 
 def _entry(item: Item, raw: Any, where: Location, problems: Problems) -> Entry:
-    if isinstance(raw, Mapping) and "value" in raw or (isinstance(raw, Mapping) and item.value_kind != "judgement"):
+    # A mapping is the full entry (value, files, self_score, note), except that a judged item's
+    # value is itself a mapping: {score, reason}, taken as the value when no "value" key is given.
+    if isinstance(raw, dict) and ("value" in raw or item.value_kind != "judgement"):
         f = Fields(raw, where.path, problems)
         value = f.raw("value")
         value_where = f.where("value")
@@ -212,7 +214,8 @@ def _fact(spec: FactSpec, raw: Any, where: Location, problems: Problems) -> Any:
         for index, entry in enumerate(raw):
             e = Fields(entry, f"{where.path}[{index + 1}]", problems)
             kind = e.choice("kind", spec.kinds) if spec.kinds else e.text("kind")
-            events.append(Event(kind=kind, date=e.date("date", None), title=e.text("title", ""), files=e.texts("files")))
+            events.append(Event(kind=kind, date=e.date("date", None), title=e.text("title", ""),
+                                files=e.texts("files")))
             e.done()
         return tuple(events)
     return None

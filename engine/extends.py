@@ -166,7 +166,8 @@ def _apply_item_changes(items, changes: Mapping, problems: Problems):
         if after:
             ids = [s.get("id") for s in siblings]
             if after not in ids:
-                problems.add(add_fields.where("after"), f'同级中没有指标 "{after}"', did_you_mean(after, [i for i in ids if i]))
+                problems.add(add_fields.where("after"), f'同级中没有指标 "{after}"',
+                             did_you_mean(after, [i for i in ids if i]))
                 continue
             position = ids.index(after) + 1
         siblings.insert(position, item)

@@ -65,7 +65,7 @@ def rank_grades(totals: list[Decimal], grading: Grading) -> list[tuple[str, str]
     out = []
     for place in places(totals):
         previous = 0
-        for band, limit in zip(grading.rank_bands, limits):
+        for band, limit in zip(grading.rank_bands, limits, strict=True):
             if place <= limit or band is grading.rank_bands[-1]:
                 last = band is grading.rank_bands[-1]
                 rule = band.text or (f"其余为{band.label}" if last else f"第{previous + 1}至{limit}名为{band.label}")

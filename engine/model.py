@@ -5,9 +5,9 @@ Points and values are `Decimal` everywhere; a ruleset is never executed, only re
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .errors import Location

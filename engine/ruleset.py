@@ -7,7 +7,9 @@ must never score anybody.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,8 +18,21 @@ from .extends import resolve
 from .fields import Fields
 from .loading import location_of
 from .methods import METHODS
-from .model import (Band, Citation, FactSpec, Grading, Item, OutcomeRule, Period, RankBand, Rounding, Ruleset,
-                    Source, Trigger, format_points)
+from .model import (
+    Band,
+    Citation,
+    FactSpec,
+    Grading,
+    Item,
+    OutcomeRule,
+    Period,
+    RankBand,
+    Rounding,
+    Ruleset,
+    Source,
+    Trigger,
+    format_points,
+)
 
 ROUNDING_MODES = ("half_up", "half_even", "down", "up")
 FACT_KINDS = {"yes_no": "是/否", "events": "事件列表", "number": "数值", "count": "次数"}
@@ -33,12 +48,7 @@ def load_ruleset(path: Path | str) -> Ruleset:
     problems.raise_if_any()
     digest = hashlib.sha256("\n".join(digests).encode()).hexdigest()
     file = str(Path(path) / "ruleset.yaml") if Path(path).is_dir() else str(path)
-    return _replace(ruleset, digest=digest, file=file)
-
-
-def _replace(ruleset: Ruleset, **changes) -> Ruleset:
-    from dataclasses import replace
-    return replace(ruleset, **changes)
+    return replace(ruleset, digest=digest, file=file)
 
 
 def _build(data, problems: Problems, parent: str) -> Ruleset:
@@ -73,7 +83,7 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
     bonus_points = sum((i.points for i in items if i.bonus), ZERO)
     if not ruleset.units and f.ok:
         problems.add(f.loc, '缺少被考核单位名单 "units"')
-    return _replace(ruleset, outcomes=outcomes, bonus_cap=bonus_points if bonus_cap is None else bonus_cap)
+    return replace(ruleset, outcomes=outcomes, bonus_cap=bonus_points if bonus_cap is None else bonus_cap)
 
 
 def _sources(f: Fields, problems: Problems) -> tuple[Source, ...]:
@@ -108,7 +118,6 @@ def _citation(owner: Fields, problems: Problems, source_ids: set[str], required:
 
 
 def _period(f: Fields, problems: Problems) -> Period:
-    import datetime as dt
     p = Fields(f.mapping("period") or {}, "period", problems) if f.has("period") else None
     if p is None:
         return Period(dt.date.min, dt.date.max)
@@ -139,7 +148,8 @@ def _grading(f: Fields, problems: Problems, source_ids: set[str]) -> Grading:
         for index, raw in enumerate(g.sequence("bands")):
             b = Fields(raw, f"grading › bands[{index + 1}]", problems)
             band = Band(label=b.text("label"), min=b.decimal("min", None), inclusive=bool(b.boolean("inclusive", True)),
-                        text=b.text("text", ""), citation=_citation(b, problems, source_ids, required=False) or citation)
+                        text=b.text("text", ""),
+                        citation=_citation(b, problems, source_ids, required=False) or citation)
             b.done()
             if bands and bands[-1].min is None:
                 problems.add(b.loc, f"档次「{bands[-1].label}」没有下限，已覆盖其下的所有分数，其后不能再有档次")
@@ -246,7 +256,8 @@ def _outcome(raw, path: str, problems: Problems, ruleset: Ruleset, source_ids: s
             grade = then.text(effect)
             if grade and grade not in ruleset.grading.labels:
                 problems.add(then.where(effect), f'等次 "{grade}" 未在 grading 中声明',
-                             did_you_mean(grade, ruleset.grading.labels) or f"已声明：{'、'.join(ruleset.grading.labels)}")
+                             did_you_mean(grade, ruleset.grading.labels)
+                             or f"已声明：{'、'.join(ruleset.grading.labels)}")
     then.done()
     rule = OutcomeRule(id=rule_id, title=f.text("title"), trigger=trigger, effect=effect, grade=grade, levels=levels,
                        citation=_citation(f, problems, source_ids), location=f.loc)
@@ -315,8 +326,8 @@ def _check_tree(ruleset: Ruleset, f: Fields, problems: Problems, unsure: set[str
         if item.children and not item.bonus and not unsure & {i.id for i in item.walk()}:
             total = sum((c.points for c in item.children), ZERO)
             if total != item.points:
-                problems.add(item.location.at(item.id),
-                             f"下级指标分值之和为 {format_points(total)} 分，与本项分值 {format_points(item.points)} 分不一致")
+                problems.add(item.location.at(item.id), f"下级指标分值之和为 {format_points(total)} 分，"
+                                                        f"与本项分值 {format_points(item.points)} 分不一致")
     regular = sum((i.points for i in ruleset.items if not i.bonus), ZERO)
     if ruleset.items and ruleset.scale and not unsure and regular != ruleset.scale:
         problems.add(f.where("scale") if f.has("scale") else f.loc,

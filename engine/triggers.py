@@ -74,10 +74,10 @@ def encode(conds: tuple[RuleCondition, ...], ruleset: Ruleset, evidence: Evidenc
     for cond in conds:
         t = cond.rule.trigger
         if t.key_items:
-            for j, item_id in enumerate(t.key_items):
+            for comparison, item_id in zip(cond.comparisons, t.key_items, strict=True):
                 score = _item_score(item_id, ruleset, leaf_scores)
                 if score is not None:
-                    fact[f"k{ruleset.outcomes.index(cond.rule)}_{j}"] = scaled(score, "<")
+                    fact[comparison.field] = scaled(score, "<")
             continue
         value = evidence.facts.get(t.fact)
         field = cond.comparisons[0].field

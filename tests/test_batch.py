@@ -38,7 +38,7 @@ def test_non_cohort_items_match_scoring_one_unit_alone(tmp_path):
     ruleset = write_ruleset(tmp_path, units=200)
     batch = random_batch(ruleset, 200, seed=3)
     results = evaluate(ruleset, batch)
-    for evidence, result in zip(batch, results):
+    for evidence, result in zip(batch, results, strict=True):
         for item_result in result.all_items():
             leaf = item_result.item
             if leaf.is_leaf and leaf.method != "rank":

@@ -62,7 +62,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 def test_bounds_sums_and_vetoes(ruleset, data):
     raw = data.draw(batches(ruleset))
     batch = [evidence_from_data(d, ruleset, f"{d['unit']}.yaml", "") for d in raw]
-    for result, evidence in zip(evaluate(ruleset, batch), batch):
+    for result, evidence in zip(evaluate(ruleset, batch), batch, strict=True):
         for item_result in result.all_items():
             item = item_result.item
             assert Decimal(0) <= item_result.score <= item.points

@@ -4,8 +4,19 @@ Each module holds NAME, VALUE_KIND (what evidence it reads), a frozen Params
 dataclass, read_params(fields, points) and score(item, value, ctx) → ItemScore.
 The reference for each is rulesets/REFERENCE.md, section 评分方法.
 """
-from . import (add_per, all_or_nothing, base_step, brackets, deduct_below_target, deduct_per, judged, levels,
-               parts, rank, threshold)
+from . import (
+    add_per,
+    all_or_nothing,
+    base_step,
+    brackets,
+    deduct_below_target,
+    deduct_per,
+    judged,
+    levels,
+    parts,
+    rank,
+    threshold,
+)
 
 METHODS = {module.NAME: module for module in (
     all_or_nothing, levels, parts, deduct_per, add_per, threshold, deduct_below_target, base_step,

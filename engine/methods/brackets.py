@@ -47,6 +47,7 @@ def score(item, value: Decimal, ctx: ScoringContext) -> ItemScore:
         if value >= bracket.min:
             upper = f"不足{measure(brackets[index - 1].min, item.unit)}" if index else ""
             band = f"{measure(bracket.min, item.unit)}及以上{upper}"
-            return ItemScore(bracket.points, f"实际{measure(value, item.unit)}，属「{band}」档，得{pts(bracket.points)}分")
+            reason = f"实际{measure(value, item.unit)}，属「{band}」档，得{pts(bracket.points)}分"
+            return ItemScore(bracket.points, reason)
     lowest = measure(brackets[-1].min, item.unit)
     return ItemScore(Decimal(0), f"实际{measure(value, item.unit)}，低于最低档{lowest}，得0分")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from ..fields import Fields
 from ..model import format_points
 
 ZERO = Decimal(0)
@@ -67,3 +68,17 @@ def count_steps(gap: Decimal, step: Decimal, partial: str) -> Decimal:
 def signed_gap(value: Decimal, target: Decimal, direction: str) -> Decimal:
     """How far the value falls short of the target (positive) in the good direction."""
     return target - value if direction == "at_least" else value - target
+
+
+def read_named_points(fields: Fields, key: str, what: str) -> tuple[tuple[str, Decimal], ...]:
+    """A table of name → points in document order (levels, parts); at least one entry."""
+    table = fields.mapping(key)
+    entries = []
+    if table is not None:
+        entry_fields = Fields(table, f"{fields.path} › {key}", fields.problems)
+        for name in table:
+            worth = entry_fields.decimal(name, minimum=ZERO)
+            entries.append((name, worth if worth is not None else ZERO))
+        if not entries:
+            fields.problems.add(fields.where(key), f"至少要声明一个{what}")
+    return tuple(entries)

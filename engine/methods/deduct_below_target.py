@@ -5,8 +5,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..fields import Fields
-from .common import (PARTIAL_STEPS, ZERO, ItemScore, ScoringContext, count_steps, gap_unit, measure, pts,
-                     signed_gap, target_text)
+from .common import (
+    PARTIAL_STEPS,
+    ZERO,
+    ItemScore,
+    ScoringContext,
+    count_steps,
+    gap_unit,
+    measure,
+    pts,
+    signed_gap,
+    target_text,
+)
 
 NAME = "deduct_below_target"
 VALUE_KIND = "number"

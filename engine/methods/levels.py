@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..fields import Fields
-from .common import ItemScore, ScoringContext, pts
+from ..loading import location_of
+from .common import ItemScore, ScoringContext, pts, read_named_points
 
 NAME = "levels"
 VALUE_KIND = "level"
@@ -20,19 +21,12 @@ class Params:
 
 
 def read_params(fields: Fields, points: Decimal) -> Params:
-    table = fields.mapping("levels")
-    levels = []
-    if table is not None:
-        level_fields = Fields(table, f"{fields.path} › levels", fields.problems)
-        for name in table:
-            worth = level_fields.decimal(name, minimum=Decimal(0))
-            if worth is not None and worth > points:
-                fields.problems.add(level_fields.where(name),
-                                    f"档次「{name}」得 {worth} 分，超过本项分值 {points} 分")
-            levels.append((name, worth if worth is not None else Decimal(0)))
-        if not levels:
-            fields.problems.add(fields.where("levels"), "至少要声明一个档次")
-    return Params(tuple(levels))
+    levels = read_named_points(fields, "levels", "档次")
+    for name, worth in levels:
+        if worth > points:
+            fields.problems.add(location_of(fields.data["levels"], name).at(f"{fields.path} › levels › {name}"),
+                                f"档次「{name}」得 {pts(worth)} 分，超过本项分值 {pts(points)} 分")
+    return Params(levels)
 
 
 def score(item, value: str, ctx: ScoringContext) -> ItemScore:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..fields import Fields
-from .common import ItemScore, ScoringContext, pts
+from .common import ItemScore, ScoringContext, pts, read_named_points
 
 NAME = "parts"
 VALUE_KIND = "parts"
@@ -20,18 +20,11 @@ class Params:
 
 
 def read_params(fields: Fields, points: Decimal) -> Params:
-    table = fields.mapping("parts")
-    parts = []
-    if table is not None:
-        part_fields = Fields(table, f"{fields.path} › parts", fields.problems)
-        for name in table:
-            worth = part_fields.decimal(name, minimum=Decimal(0))
-            parts.append((name, worth if worth is not None else Decimal(0)))
-        total = sum((w for _, w in parts), Decimal(0))
-        if parts and total != points:
-            fields.problems.add(fields.where("parts"),
-                                f"各部分分值之和 {pts(total)} 分与本项分值 {pts(points)} 分不一致")
-    return Params(tuple(parts))
+    parts = read_named_points(fields, "parts", "组成部分")
+    total = sum((worth for _, worth in parts), Decimal(0))
+    if parts and total != points:
+        fields.problems.add(fields.where("parts"), f"各部分分值之和 {pts(total)} 分与本项分值 {pts(points)} 分不一致")
+    return Params(parts)
 
 
 def score(item, value: tuple[str, ...], ctx: ScoringContext) -> ItemScore:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from ..model import Citation, ItemResult, Ruleset, UnitResult, format_points
+from ..model import Citation, Ruleset, UnitResult, format_points
 
 FORMAT = "kaohe.result/1"
 
