@@ -12,7 +12,9 @@ import click
 
 from kaohe.engine import KaoheError
 
+from .check import check
 from .score import score
+from .template import template
 from .validate import validate
 
 EXIT_PROBLEMS, EXIT_INTERNAL = 1, 3
@@ -53,8 +55,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-cli.add_command(validate)
-cli.add_command(score)
+for command in (validate, score, check, template):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -6,13 +6,13 @@ from pathlib import Path
 import click
 
 from kaohe.engine import KaoheError, evaluate, load_evidence, load_ruleset, results_document, summary_text
-from kaohe.engine.render.files import write_atomic
+from kaohe.engine.render.outputs import write_outputs
 from kaohe.engine.render.json import dumps
 from kaohe.engine.render.summary import unit_detail_text
 
 from .options import json_option, out_option, quiet_option, ruleset_argument, unit_option
 
-EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
+EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".xlsm")
 
 
 def evidence_paths(arguments: tuple[Path, ...]) -> list[Path]:
@@ -20,7 +20,8 @@ def evidence_paths(arguments: tuple[Path, ...]) -> list[Path]:
     paths = []
     for argument in arguments:
         if argument.is_dir():
-            paths.extend(sorted(p for p in argument.iterdir() if p.suffix in EVIDENCE_SUFFIXES))
+            paths.extend(sorted(p for p in argument.iterdir()
+                                if p.suffix.lower() in EVIDENCE_SUFFIXES and not p.name.startswith((".", "~$"))))
         else:
             paths.append(argument)
     return paths
@@ -74,10 +75,10 @@ def score(ruleset, evidence, as_json, out_dir, quiet, unit, provisional) -> None
     else:
         click.echo(document if as_json else summary, nl=False)
     if out_dir is not None:
-        write_atomic(out_dir / "results.json", document)
-        write_atomic(out_dir / "summary.txt", summary)
+        write_outputs(loaded, results, out_dir)
         if not quiet:
-            click.echo(f"结果已写入 {out_dir}/（results.json、summary.txt）", err=True)
+            click.echo(f"结果已写入 {out_dir}/：每个单位的评分表（.xlsx、.html），汇总.xlsx、汇总.html、"
+                       f"results.json、summary.txt", err=True)
     incomplete = [r for r in results if r.unscored]
     if incomplete and not provisional:
         click.echo(f"{len(incomplete)} 个单位有未评分的指标（缺少填报值），结果为暂定；"

@@ -15,18 +15,24 @@ class Location:
     """Where a value came from: a file and 1-based line/column, or a workbook cell."""
 
     file: str = ""
-    line: int = 0
-    column: int = 0
+    line: int = 0  # for a workbook: the row
+    column: int = 0  # for a workbook: the column number
     path: str = ""  # the item or field path inside the document, e.g. "一.1 › method"
+    sheet: str = ""  # workbook sheet, when the input is a workbook
+    cell: str = ""  # workbook cell such as F12
 
     def __str__(self) -> str:
         place = self.file or "<输入>"
+        if self.cell:
+            return f"{place} › {self.sheet} › {self.cell}"
+        if self.sheet:
+            return f"{place} › {self.sheet}"
         if self.line:
             place += f":{self.line}:{self.column}"
         return place
 
     def at(self, path: str) -> "Location":
-        return Location(self.file, self.line, self.column, path)
+        return Location(self.file, self.line, self.column, path, self.sheet, self.cell)
 
 
 @dataclass(frozen=True, order=True)

@@ -17,13 +17,18 @@ from .fields import Fields, describe
 from .loading import location_of, parse_text, read_document
 from .model import Entry, Event, Evidence, FactSpec, Item, Judgement, Ruleset, format_points
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 YES = ("是", "有", "已完成", "yes")
 NO = ("否", "无", "未完成", "no")
 
 
 def load_evidence(path: Path | str, ruleset: Ruleset) -> Evidence:
-    """Read and check one evidence file. Raises KaoheError listing every problem."""
-    data, digest = read_document(path)
+    """Read and check one evidence file (YAML, JSON or a filled-in workbook). Raises KaoheError listing every problem."""
+    if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+        from .workbook import read_workbook  # openpyxl is only loaded when a workbook is given
+        data, digest = read_workbook(path)
+    else:
+        data, digest = read_document(path)
     return evidence_from_data(data, ruleset, str(path), digest)
 
 

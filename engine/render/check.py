@@ -1,0 +1,71 @@
+"""The self-check report `kaohe check` prints (Chinese text) and its JSON form."""
+from __future__ import annotations
+
+from ..model import Ruleset, format_points
+from ..selfcheck import SelfCheck
+from .json import result_document
+
+
+def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
+    r = check.result
+    lines = [f"{r.unit} 自查结果 — {ruleset.title}（版本 {ruleset.version}）",
+             f"暂定总分 {format_points(r.total)}，暂定等次 {r.grade}"
+             + ("（有未能评分的项目，实际可能更低）" if r.unscored else ""),
+             f"定级：{r.grade_reason}"]
+    if r.evidence.self_total is not None and r.evidence.self_total != r.total:
+        lines.append(f"自评总分 {format_points(r.evidence.self_total)} 分，按细则计算为 {format_points(r.total)} 分，"
+                     f"相差 {format_points(r.evidence.self_total - r.total)} 分。")
+    if check.cohort_items:
+        ids = "、".join(x.item.id for x in check.cohort_items)
+        lines.append(f"注意：{ids} 按名次计分，须与其他单位一起排名；自查时按第1名计，实际得分可能更低。")
+    lines.append("")
+    if check.ready:
+        lines.append("✓ 没有缺少的填报值和佐证材料。")
+    if check.missing_values:
+        lines.append(f"缺少填报值（{len(check.missing_values)}项，评分时列为“未能评分”，不会按0分计）：")
+        lines += [f"  {x.item.id} {x.item.title}：{x.reason}" for x in check.missing_values]
+    if check.missing_facts:
+        lines.append("缺少结果规则要读的事实（没有也要写明，例如没有事件写“无”或 []）：")
+        specs = {s.name: s.title for s in ruleset.facts}
+        lines += [f"  {name}（{specs.get(name, name)}）" for name in check.missing_facts]
+    if check.missing_files:
+        lines.append(f"缺少佐证材料（{len(check.missing_files)}项）：")
+        lines += [f"  {x.item.id} {x.item.title}：需提交 {'、'.join(x.item.materials)}" for x in check.missing_files]
+    if check.differences:
+        lines += ["", f"自评得分与计算得分不一致（{len(check.differences)}项）："]
+        for d in check.differences:
+            lines.append(f"  {d.item.item.id} {d.item.item.title}：自评{format_points(d.self_score)}分，"
+                         f"按细则计{format_points(d.item.score)}分 —— {d.item.reason}")
+    lines.append("")
+    if check.next_grade:
+        n = check.next_grade
+        lines.append(f"升到{n.grade}：{n.threshold}，还差{format_points(n.needed)}分。")
+        if check.headroom:
+            lines.append("还有失分的项目（按可增加的分数排列）：")
+            for h in check.headroom:
+                lines.append(f"  {h.item.item.id} {h.item.item.title}：还可增加{format_points(h.points)}分"
+                             f"（现{format_points(h.item.score)}/{format_points(h.item.item.points)}）—— {h.item.reason}")
+    elif check.blocked:
+        lines.append(f"等次：{check.blocked}。")
+    for fired in r.fired:
+        lines.append(f"已触发：{fired.rule.title}（依据：{ruleset.cite(fired.rule.citation)}）— {fired.detail}")
+    return "\n".join(lines) + "\n"
+
+
+def check_document(ruleset: Ruleset, check: SelfCheck) -> dict:
+    n = check.next_grade
+    return {
+        "format": "kaohe.check/1",
+        "result": result_document(ruleset, check.result),
+        "ready": check.ready,
+        "missing_values": [x.item.id for x in check.missing_values],
+        "missing_facts": list(check.missing_facts),
+        "missing_files": [{"id": x.item.id, "materials": list(x.item.materials)} for x in check.missing_files],
+        "differences": [{"id": d.item.item.id, "self_score": format_points(d.self_score),
+                         "score": format_points(d.item.score), "reason": d.item.reason} for d in check.differences],
+        "cohort_items": [x.item.id for x in check.cohort_items],
+        "next_grade": None if n is None else {"grade": n.grade, "needed": format_points(n.needed),
+                                              "threshold": n.threshold},
+        "blocked": check.blocked,
+        "headroom": [{"id": h.item.item.id, "points": format_points(h.points)} for h in check.headroom],
+    }

@@ -1,0 +1,100 @@
+"""What a score sheet shows, computed once and laid out by both the xlsx and the HTML writer.
+
+The columns follow the printed 细则: 序号, 考核项目, 考核内容/评分标准, 分值, 自评分, 得分,
+得分/扣分说明, 依据, 佐证材料.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Ruleset, UnitResult, format_points
+
+COLUMNS = ("序号", "考核项目", "考核内容/评分标准", "分值", "自评分", "得分", "得分/扣分说明", "依据", "佐证材料")
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: str  # 序号: the item id as printed
+    title: str
+    standard: str
+    max: str
+    self_score: str
+    score: str
+    explanation: str
+    basis: str  # document, clause and clause text
+    materials: str
+    level: int  # 1 for sections under the root
+    is_section: bool
+    unscored: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    title: str
+    effect: str  # 一票否决 / 降级 / 等次封顶
+    basis: str
+    detail: str
+    is_veto: bool
+
+
+@dataclass(frozen=True)
+class Sheet:
+    heading: str  # e.g. 2014年度温州市…评分细则 考核评分表
+    unit: str
+    year: str
+    ruleset: str  # title, id and version
+    total: str
+    grade: str
+    grade_rule: str
+    provisional: bool
+    outcomes: tuple[Outcome, ...]
+    rows: tuple[SheetRow, ...]
+    unscored: tuple[str, ...]
+    ruleset_digest: str
+    evidence_digest: str
+    evidence_file: str
+    sample: bool
+    note: str  # e.g. that the ruleset is a reconstruction
+
+
+EFFECTS = {"force_grade": "一票否决", "downgrade": "降级", "cap_grade": "等次封顶"}
+
+
+def basis_text(ruleset: Ruleset, citation) -> str:
+    if citation is None:
+        return ""
+    return f"{ruleset.document_name(citation)}{citation.clause}：{citation.text}"
+
+
+def year_of(ruleset: Ruleset) -> str:
+    start, end = ruleset.period.start, ruleset.period.end
+    if start.year == end.year:
+        return f"{start.year}年度"
+    return f"{start.isoformat()} 至 {end.isoformat()}"
+
+
+def build_sheet(ruleset: Ruleset, result: UnitResult) -> Sheet:
+    rows = []
+    for item_result in result.all_items():
+        item, entry = item_result.item, item_result.entry
+        rows.append(SheetRow(
+            number=item.id, title=item.title + ("（加分项）" if item.bonus and item in ruleset.items else ""),
+            standard="\n".join(t for t in (item.content, item.standard) if t),
+            max=format_points(item.points),
+            self_score=format_points(entry.self_score) if entry and entry.self_score is not None else "",
+            score="未评分" if item_result.score is None else format_points(item_result.score),
+            explanation=item_result.reason + (f"\n备注：{entry.note}" if entry and entry.note else ""),
+            basis=basis_text(ruleset, item.citation) if item.is_leaf or item in ruleset.items else "",
+            materials="\n".join(entry.files) if entry else "",
+            level=item.id.count(".") + 1, is_section=not item.is_leaf, unscored=item_result.score is None,
+        ))
+    outcomes = tuple(Outcome(title=f.rule.title, effect=EFFECTS[f.rule.effect], basis=basis_text(ruleset, f.rule.citation),
+                             detail=f.detail, is_veto=f.rule.effect == "force_grade") for f in result.fired)
+    return Sheet(
+        heading=f"{ruleset.title} 考核评分表", unit=result.unit, year=year_of(ruleset),
+        ruleset=f"{ruleset.title}（{ruleset.id}，版本 {ruleset.version}{'，草案' if ruleset.status == 'draft' else ''}）",
+        total=format_points(result.total), grade=result.grade, grade_rule=result.grade_reason,
+        provisional=bool(result.unscored), outcomes=outcomes, rows=tuple(rows), unscored=result.unscored,
+        ruleset_digest=ruleset.digest, evidence_digest=result.evidence.digest, evidence_file=result.evidence.file,
+        sample=result.evidence.sample, note=ruleset.note,
+    )

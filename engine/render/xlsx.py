@@ -1,0 +1,264 @@
+"""Score sheets and the batch summary as .xlsx (openpyxl), printable and byte-for-byte reproducible.
+
+Reproducible: fixed document properties, and the zip is rewritten with fixed entry
+times in a fixed order. Safe: every text is written as a string cell, so evidence
+text starting with =, +, - or @ can never become a formula.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections import Counter
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..model import Ruleset, UnitResult, format_points
+from .sheet import COLUMNS, Sheet, build_sheet
+
+FONT_NAME = "宋体"  # a CJK font, so the sheet prints the same on any machine with Office or WPS
+FIXED_TIME = dt.datetime(2000, 1, 1)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+_thin = Side(style="thin", color="000000")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+FONT = Font(name=FONT_NAME, size=10)
+BOLD = Font(name=FONT_NAME, size=10, bold=True)
+TITLE = Font(name=FONT_NAME, size=16, bold=True)
+VETO = Font(name=FONT_NAME, size=12, bold=True, color="FFFFFF")
+VETO_FILL = PatternFill("solid", fgColor="C00000")
+WARN_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
+SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WIDTHS = (9, 18, 34, 6, 7, 7, 40, 40, 22)
+HEADER_ROW = 6
+
+
+def _style(name: str, font=FONT, alignment=WRAP, border=True, fill=None) -> NamedStyle:
+    style = NamedStyle(name=name, font=font, alignment=alignment)
+    if border:
+        style.border = BORDER
+    if fill is not None:
+        style.fill = fill
+    return style
+
+
+# Named styles, registered once per workbook: assigning one is far cheaper than setting
+# font, fill, border and alignment on every cell (openpyxl hashes each of those).
+STYLES = {
+    "text": _style("kh-text"), "center": _style("kh-center", alignment=CENTER),
+    "section": _style("kh-section", font=BOLD, fill=SECTION_FILL),
+    "section-center": _style("kh-section-center", font=BOLD, alignment=CENTER, fill=SECTION_FILL),
+    "unscored": _style("kh-unscored", fill=WARN_FILL),
+    "unscored-center": _style("kh-unscored-center", alignment=CENTER, fill=WARN_FILL),
+    "head": _style("kh-head", font=BOLD, alignment=CENTER, fill=HEAD_FILL),
+}
+
+
+def register_styles(workbook: Workbook) -> None:
+    for style in STYLES.values():
+        workbook.add_named_style(style)
+
+
+def cell(ws: Worksheet, row: int, column: int, value, style: str = "text"):
+    """Write one table cell in a named style; text is always a string cell, never a formula."""
+    target = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        target.data_type = "s"
+    target.style = STYLES[style].name
+    return target
+
+
+def put(ws: Worksheet, row: int, column: int, value, font=FONT, alignment=WRAP, border=True, fill=None):
+    """Write one free-form cell (titles, banners); text is always a string cell, never a formula."""
+    target = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        target.data_type = "s"
+    target.font = font
+    target.alignment = alignment
+    if border:
+        target.border = BORDER
+    if fill is not None:
+        target.fill = fill
+    return target
+
+
+def banner(ws: Worksheet, row: int, text: str, font=BOLD, fill=None, height=None) -> None:
+    put(ws, row, 1, text, font=font, alignment=Alignment(wrap_text=True, vertical="center"), border=False, fill=fill)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
+    if height:
+        ws.row_dimensions[row].height = height
+
+
+def _page_setup(ws: Worksheet, title_rows: str) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
+    for index, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    banner(ws, 1, sheet.heading, font=TITLE, height=30)
+    banner(ws, 2, f"被考核单位：{sheet.unit}　　考核年度：{sheet.year}　　细则：{sheet.ruleset}"
+                  + ("　　（样例数据）" if sheet.sample else ""))
+    grade = f"{sheet.grade}（暂定：有{len(sheet.unscored)}项未能评分）" if sheet.provisional else sheet.grade
+    banner(ws, 3, f"总分：{sheet.total}　　等次：{grade}", font=Font(name=FONT_NAME, size=12, bold=True))
+    banner(ws, 4, f"定级依据：{sheet.grade_rule}", height=32)
+    vetoes = [o for o in sheet.outcomes if o.is_veto]
+    others = [o for o in sheet.outcomes if not o.is_veto]
+    if vetoes:
+        text = "；".join(f"【{o.effect}】{o.title}。{o.detail}。依据：{o.basis}" for o in vetoes)
+        banner(ws, 5, text, font=VETO, fill=VETO_FILL, height=48)
+    elif others:
+        banner(ws, 5, "；".join(f"【{o.effect}】{o.title}。{o.detail}。依据：{o.basis}" for o in others),
+               fill=WARN_FILL, height=40)
+    else:
+        banner(ws, 5, "结果规则：未触发一票否决、降级或封顶。")
+    if vetoes and others:
+        banner(ws, 4, f"定级依据：{sheet.grade_rule}", height=48)
+    for column, name in enumerate(COLUMNS, start=1):
+        cell(ws, HEADER_ROW, column, name, "head")
+    row = HEADER_ROW
+    for line in sheet.rows:
+        row += 1
+        kind = "section" if line.is_section else ("unscored" if line.unscored else "text")
+        values = (line.number, line.title, line.standard, line.max, line.self_score, line.score, line.explanation,
+                  line.basis, line.materials)
+        for column, value in enumerate(values, start=1):
+            centered = column in (1, 4, 5, 6)
+            cell(ws, row, column, value, kind + "-center" if centered and kind != "text" else
+                 ("center" if centered else kind))
+    row += 1
+    put(ws, row, 1, "合计", font=BOLD, alignment=CENTER)
+    put(ws, row, 2, f"总分 {sheet.total}，等次 {sheet.grade}", font=BOLD)
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(COLUMNS))
+    row += 2
+    banner(ws, row, "评分人（签字）：＿＿＿＿＿＿＿＿　　复核人（签字）：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日",
+           height=28)
+    banner(ws, row + 1, f"细则摘要（sha256）：{sheet.ruleset_digest}", font=Font(name=FONT_NAME, size=8))
+    banner(ws, row + 2, f"材料摘要（sha256）：{sheet.evidence_digest}　{sheet.evidence_file}", font=Font(name=FONT_NAME, size=8))
+    if sheet.note:
+        banner(ws, row + 3, f"细则说明：{sheet.note}", font=Font(name=FONT_NAME, size=8), height=40)
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+    _page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def _fixed_properties(workbook: Workbook, title: str) -> None:
+    props = workbook.properties
+    props.creator = props.lastModifiedBy = "kaohe"
+    props.title = title
+    props.created = props.modified = FIXED_TIME
+
+
+def stable_bytes(workbook: Workbook) -> bytes:
+    """Save, then rewrite the zip with fixed entry times so equal content gives equal bytes."""
+    raw = io.BytesIO()
+    workbook.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def sheet_xlsx(ruleset: Ruleset, result: UnitResult) -> bytes:
+    sheet = build_sheet(ruleset, result)
+    workbook = Workbook()
+    register_styles(workbook)
+    ws = workbook.active
+    ws.title = "评分表"
+    write_sheet(ws, sheet)
+    _fixed_properties(workbook, f"{sheet.unit} {sheet.heading}")
+    return stable_bytes(workbook)
+
+
+# --- the batch summary ------------------------------------------------------------
+
+
+def summary_rows(ruleset: Ruleset, results: list[UnitResult]) -> tuple[list[str], list[list]]:
+    """The ranking table shared by the xlsx and HTML summaries."""
+    sections = [item for item in ruleset.items]
+    header = ["名次", "单位"] + [f"{s.id} {s.title}（{format_points(s.points)}）" for s in sections] + \
+        ["总分", "定级分", "等次", "结果规则", "未能评分"]
+    rows = []
+    for r in sorted(results, key=lambda r: (r.rank, r.unit)):
+        subtotals = [format_points(x.score) if x.score is not None else "" for x in r.items]
+        fired = "；".join(f.rule.title for f in r.fired)
+        rows.append([r.rank, r.unit] + subtotals + [format_points(r.total), format_points(r.graded_total),
+                                                      r.grade + ("（暂定）" if r.unscored else ""), fired,
+                                                      "、".join(r.unscored)])
+    return header, rows
+
+
+def grade_counts(ruleset: Ruleset, results: list[UnitResult]) -> list[tuple[str, int]]:
+    counts = Counter(r.grade for r in results)
+    return [(label, counts.get(label, 0)) for label in ruleset.grading.labels]
+
+
+def summary_xlsx(ruleset: Ruleset, results: list[UnitResult]) -> bytes:
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "汇总"
+    header, rows = summary_rows(ruleset, results)
+    banner_width = len(header)
+    put(ws, 1, 1, f"{ruleset.title} 考核结果汇总（{ruleset.id} 版本 {ruleset.version}）", font=TITLE, border=False)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=banner_width)
+    put(ws, 2, 1, f"细则摘要（sha256）：{ruleset.digest}　单位数：{len(results)}", border=False)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=banner_width)
+    for column, name in enumerate(header, start=1):
+        put(ws, 3, column, name, font=BOLD, alignment=CENTER, fill=HEAD_FILL)
+    total_column = header.index("总分") + 1
+    for offset, values in enumerate(rows):
+        for column, value in enumerate(values, start=1):
+            number = column == total_column or (2 < column < total_column)
+            cell_value = float(value) if number and value != "" else value  # numbers for the chart
+            put(ws, 4 + offset, column, cell_value, alignment=CENTER if column != len(header) - 1 else WRAP)
+    for column in range(1, len(header) + 1):
+        ws.column_dimensions[get_column_letter(column)].width = 14 if column > 2 else 8
+    ws.column_dimensions["B"].width = 20
+    ws.freeze_panes = "C4"
+    _page_setup(ws, "3:3")
+    last = 3 + len(rows)
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "各单位总分"
+    chart.y_axis.title = "总分"
+    chart.add_data(Reference(ws, min_col=total_column, min_row=3, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=4, max_row=last))
+    chart.legend = None
+    chart.width, chart.height = 24, 10
+    ws.add_chart(chart, f"A{last + 3}")
+
+    grades = workbook.create_sheet("等次分布")
+    put(grades, 1, 1, "等次", font=BOLD, alignment=CENTER, fill=HEAD_FILL)
+    put(grades, 1, 2, "单位数", font=BOLD, alignment=CENTER, fill=HEAD_FILL)
+    counts = grade_counts(ruleset, results)
+    for offset, (label, count) in enumerate(counts):
+        put(grades, 2 + offset, 1, label, alignment=CENTER)
+        put(grades, 2 + offset, 2, count, alignment=CENTER)
+    pie = BarChart()
+    pie.type = "col"
+    pie.title = "等次分布"
+    pie.add_data(Reference(grades, min_col=2, min_row=1, max_row=1 + len(counts)), titles_from_data=True)
+    pie.set_categories(Reference(grades, min_col=1, min_row=2, max_row=1 + len(counts)))
+    pie.legend = None
+    grades.add_chart(pie, "D2")
+    _fixed_properties(workbook, f"{ruleset.title} 考核结果汇总")
+    return stable_bytes(workbook)
