@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from kaohe.engine import KaoheError, evaluate, load_evidence, load_ruleset, results_document, summary_text
-from kaohe.engine.render.outputs import write_outputs
 from kaohe.engine.render.json import dumps
+from kaohe.engine.render.outputs import write_outputs
 from kaohe.engine.render.summary import unit_detail_text
 
 from .options import json_option, out_option, quiet_option, ruleset_argument, unit_option

@@ -23,7 +23,7 @@ NO = ("否", "无", "未完成", "no")
 
 
 def load_evidence(path: Path | str, ruleset: Ruleset) -> Evidence:
-    """Read and check one evidence file (YAML, JSON or a filled-in workbook). Raises KaoheError listing every problem."""
+    """Read and check one evidence file: YAML, JSON or a filled-in workbook. Raises KaoheError with every problem."""
     if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
         from .workbook import read_workbook  # openpyxl is only loaded when a workbook is given
         data, digest = read_workbook(path)

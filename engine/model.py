@@ -42,11 +42,15 @@ class Rounding:
     step: Decimal | None  # None: no rounding
     mode: str = "half_up"  # half_up, half_even, down, up
 
+    def short(self) -> str:
+        """按1分四舍五入."""
+        names = {"half_up": "四舍五入", "half_even": "四舍六入五成双", "down": "舍去", "up": "进位"}
+        return f"按{_plain(self.step)}分{names[self.mode]}" if self.step is not None else "不取舍"
+
     def describe(self) -> str:
         if self.step is None:
             return "总分不取舍，按原值定级"
-        names = {"half_up": "四舍五入", "half_even": "四舍六入五成双", "down": "舍去", "up": "进位"}
-        return f"总分按{_plain(self.step)}分{names[self.mode]}后定级"
+        return f"总分{self.short()}后定级"
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,6 @@ def _threshold(band: Band, rounding) -> tuple[Decimal, str]:
         low = edge - step
     words = f"总分{'达到' if band.inclusive and rounding.mode != 'up' else '超过'}{format_points(low)}分"
     if step is not None:
-        words += f"（{rounding.describe()}后为{format_points(edge)}分）"
+        words += f"（{rounding.short()}为{format_points(edge)}分）"
     return low, words
 

@@ -21,8 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import KaoheError, Location, Problem
 from .loading import Mapping, Sequence
-from .render.fillin import (EVENT_SHEET, FACT_PREFIX, FILES, FILL_SHEET, HEADER_ROW, NOTE, PART_MARK, SELF, TARGET,
-                            VALUE)
+from .render.fillin import EVENT_SHEET, FACT_PREFIX, FILES, FILL_SHEET, HEADER_ROW, NOTE, PART_MARK, SELF, TARGET, VALUE
 
 SPLIT_FILES = re.compile(r"[；;，,\n]+")
 
@@ -69,7 +68,7 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
     data = _mapping(Location(shown, sheet=FILL_SHEET))
     _set(data, "unit", _scalar(ws.cell(2, 2)), where(2, 2))
     _set(data, "ruleset", _scalar(ws.cell(3, 2)), where(3, 2))
-    values, targets, facts = _mapping(where(HEADER_ROW, 1)), _mapping(where(HEADER_ROW, TARGET)), _mapping(where(HEADER_ROW, 1))
+    values, targets, facts = (_mapping(where(HEADER_ROW, column)) for column in (1, TARGET, 1))
     parts: dict[str, list] = {}
     for row in range(HEADER_ROW + 1, ws.max_row + 1):
         key = _scalar(ws.cell(row, 1))

@@ -85,9 +85,12 @@ def test_out_dir_is_written_and_byte_identical_on_rerun(tmp_path):
     first = run("score", WENZHOU, SAMPLES, "--provisional", "-q", "-o", tmp_path / "a")
     second = run("score", WENZHOU, SAMPLES, "--provisional", "-q", "-o", tmp_path / "b")
     assert first.exit_code == second.exit_code == 0
-    for name in ("results.json", "summary.txt"):
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["results.json", "summary.txt"]  # no temporaries left
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())  # no temporary files left behind
+    units = ["乐清市", "平阳县", "文成县", "永嘉县", "泰顺县", "洞头县", "瑞安市", "瓯海区", "苍南县", "鹿城区", "龙湾区"]
+    assert names == sorted(["results.json", "summary.txt", "汇总.xlsx", "汇总.html"]
+                           + [f"{u}.{ext}" for u in units for ext in ("xlsx", "html")])
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
 def test_evidence_problems_from_several_files_are_all_reported(tmp_path):
@@ -144,3 +147,32 @@ def test_unknown_unit_is_a_usage_error():
     result = run("score", WENZHOU, SAMPLES, "--unit", "洞头")
     assert result.exit_code == 2
     assert "本批材料中没有单位「洞头」" in result.stderr
+
+
+def test_template_writes_the_fill_in_workbook(tmp_path):
+    target = tmp_path / "鹿城区.xlsx"
+    result = run("template", WENZHOU, "--unit", "鹿城区", "-o", target)
+    assert result.exit_code == 0
+    assert result.stdout == f"{target}\n" and result.stderr == f"填报表已写入 {target}\n"
+    from openpyxl import load_workbook
+    assert load_workbook(target)["填报"]["B2"].value == "鹿城区"
+
+
+def test_template_for_a_unit_not_in_the_ruleset():
+    result = run("template", WENZHOU, "--unit", "鹿城")
+    assert result.exit_code == 2
+    assert "「鹿城」不在细则 wenzhou-2014 的被考核单位名单中。是否应为 \"鹿城区\"？" in result.stderr
+
+
+def test_score_accepts_filled_workbooks_with_yaml(tmp_path):
+    import shutil
+    for sample in Path(SAMPLES).glob("*.yaml"):
+        shutil.copy(sample, tmp_path)
+    (tmp_path / "01-鹿城区.yaml").unlink()
+    import yaml
+
+    from tests.test_fillin import fill
+    fill(yaml.safe_load((Path(SAMPLES) / "01-鹿城区.yaml").read_text(encoding="utf-8")), tmp_path / "鹿城区.xlsx")
+    result = run("score", WENZHOU, tmp_path, "--provisional")
+    assert result.exit_code == 0
+    assert "3     鹿城区  90     90      A" in result.stdout

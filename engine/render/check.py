@@ -43,8 +43,9 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
         if check.headroom:
             lines.append("还有失分的项目（按可增加的分数排列）：")
             for h in check.headroom:
+                now = f"{format_points(h.item.score)}/{format_points(h.item.item.points)}"
                 lines.append(f"  {h.item.item.id} {h.item.item.title}：还可增加{format_points(h.points)}分"
-                             f"（现{format_points(h.item.score)}/{format_points(h.item.item.points)}）—— {h.item.reason}")
+                             f"（现{now}）—— {h.item.reason}")
     elif check.blocked:
         lines.append(f"等次：{check.blocked}。")
     for fired in r.fired:

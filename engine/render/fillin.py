@@ -62,9 +62,11 @@ def _ask(item: Item) -> tuple[str, tuple]:
         return f"个数（{getattr(item.params, 'counted', '项')}），不小于0的整数", ("whole", None)
     if kind == "judgement":
         step = f"，按{format_points(item.params.step)}分计" if item.params.step else ""
-        return f"核查评分（0–{format_points(item.points)}分{step}），理由写在备注栏", ("decimal", (Decimal(0), item.points))
+        ask = f"核查评分（0–{format_points(item.points)}分{step}），理由写在备注栏"
+        return ask, ("decimal", (Decimal(0), item.points))
     low, high = item.value_range
-    span = f"（{format_points(low) if low is not None else '不限'}–{format_points(high) if high is not None else '不限'}）"
+    shown = [format_points(edge) if edge is not None else "不限" for edge in (low, high)]
+    span = f"（{shown[0]}–{shown[1]}）"
     return f"数值{span}", ("decimal", (low, high))
 
 

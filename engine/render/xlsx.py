@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections import Counter
 
@@ -38,6 +39,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WIDTHS = (9, 18, 34, 6, 7, 7, 40, 40, 22)
 HEADER_ROW = 6
+SIGNATURES = "评分人（签字）：＿＿＿＿＿＿＿＿　　复核人（签字）：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日"
 
 
 def _style(name: str, font=FONT, alignment=WRAP, border=True, fill=None) -> NamedStyle:
@@ -51,19 +53,21 @@ def _style(name: str, font=FONT, alignment=WRAP, border=True, fill=None) -> Name
 
 # Named styles, registered once per workbook: assigning one is far cheaper than setting
 # font, fill, border and alignment on every cell (openpyxl hashes each of those).
-STYLES = {
-    "text": _style("kh-text"), "center": _style("kh-center", alignment=CENTER),
-    "section": _style("kh-section", font=BOLD, fill=SECTION_FILL),
-    "section-center": _style("kh-section-center", font=BOLD, alignment=CENTER, fill=SECTION_FILL),
-    "unscored": _style("kh-unscored", fill=WARN_FILL),
-    "unscored-center": _style("kh-unscored-center", alignment=CENTER, fill=WARN_FILL),
-    "head": _style("kh-head", font=BOLD, alignment=CENTER, fill=HEAD_FILL),
+# openpyxl binds a NamedStyle to the workbook it is added to, so each workbook gets fresh ones:
+# sharing them would make a file's bytes depend on what was written before it.
+STYLE_SHAPES = {
+    "text": {}, "center": {"alignment": CENTER},
+    "section": {"font": BOLD, "fill": SECTION_FILL},
+    "section-center": {"font": BOLD, "alignment": CENTER, "fill": SECTION_FILL},
+    "unscored": {"fill": WARN_FILL},
+    "unscored-center": {"alignment": CENTER, "fill": WARN_FILL},
+    "head": {"font": BOLD, "alignment": CENTER, "fill": HEAD_FILL},
 }
 
 
 def register_styles(workbook: Workbook) -> None:
-    for style in STYLES.values():
-        workbook.add_named_style(style)
+    for key, shape in STYLE_SHAPES.items():
+        workbook.add_named_style(_style(f"kh-{key}", **shape))
 
 
 def cell(ws: Worksheet, row: int, column: int, value, style: str = "text"):
@@ -71,7 +75,7 @@ def cell(ws: Worksheet, row: int, column: int, value, style: str = "text"):
     target = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         target.data_type = "s"
-    target.style = STYLES[style].name
+    target.style = f"kh-{style}"
     return target
 
 
@@ -147,10 +151,10 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     put(ws, row, 2, f"总分 {sheet.total}，等次 {sheet.grade}", font=BOLD)
     ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(COLUMNS))
     row += 2
-    banner(ws, row, "评分人（签字）：＿＿＿＿＿＿＿＿　　复核人（签字）：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日",
-           height=28)
+    banner(ws, row, SIGNATURES, height=28)
     banner(ws, row + 1, f"细则摘要（sha256）：{sheet.ruleset_digest}", font=Font(name=FONT_NAME, size=8))
-    banner(ws, row + 2, f"材料摘要（sha256）：{sheet.evidence_digest}　{sheet.evidence_file}", font=Font(name=FONT_NAME, size=8))
+    small = Font(name=FONT_NAME, size=8)
+    banner(ws, row + 2, f"材料摘要（sha256）：{sheet.evidence_digest}　{sheet.evidence_file}", font=small)
     if sheet.note:
         banner(ws, row + 3, f"细则说明：{sheet.note}", font=Font(name=FONT_NAME, size=8), height=40)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
@@ -164,8 +168,15 @@ def _fixed_properties(workbook: Workbook, title: str) -> None:
     props.created = props.modified = FIXED_TIME
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def stable_bytes(workbook: Workbook) -> bytes:
-    """Save, then rewrite the zip with fixed entry times so equal content gives equal bytes."""
+    """Save, then rewrite the zip with fixed entry times so equal content gives equal bytes.
+
+    openpyxl stamps docProps/core.xml with the time of saving whatever the properties say,
+    so that one value is put back to the fixed time too.
+    """
     raw = io.BytesIO()
     workbook.save(raw)
     out = io.BytesIO()
@@ -174,7 +185,11 @@ def stable_bytes(workbook: Workbook) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
+                                        content)
+            target.writestr(entry, content)
     return out.getvalue()
 
 
