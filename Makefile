@@ -14,12 +14,14 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Score the bundled sample evidence; results under out/. The samples include a unit with a
-# missing value on purpose, so this run accepts provisional results.
+# Score the bundled sample evidence; score sheets, summaries and JSON under out/, and one
+# municipality's fill-in workbook. The samples include a unit with a missing value on
+# purpose, so this run accepts provisional results.
 demo: $(STAMP)
 	$(KAOHE) validate rulesets/national-2013
 	$(KAOHE) score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples --provisional -o out/wenzhou-2014
 	$(KAOHE) score rulesets/hubei-2014 rulesets/hubei-2014/samples --provisional -o out/hubei-2014
+	$(KAOHE) template rulesets/wenzhou-2014 --unit 鹿城区 -o out/wenzhou-2014-鹿城区-填报表.xlsx
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
