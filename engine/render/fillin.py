@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..methods import needs_target
 from ..model import FactSpec, Item, Ruleset, format_points
 from .sheet import basis_text
-from .xlsx import BOLD, FONT, TITLE, _fixed_properties, _page_setup, cell, put, register_styles, stable_bytes
+from .xlsx import BOLD, FONT, TITLE, cell, fit_height, fixed_properties, page_setup, put, register_styles, stable_bytes
 
 FILL_SHEET, EVENT_SHEET, LIST_SHEET, HELP_SHEET = "填报", "事件", "选项", "说明"
 HEADER_ROW = 5
@@ -183,6 +183,7 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
                  line.basis)
         for column, value in enumerate(fixed, start=1):
             cell(ws, row, column, value, "center" if column in (1, 5, 7) else "text")
+        fit_height(ws, row, zip(fixed, WIDTHS, strict=True))
         if line.validation[0] != "none":
             _open_cell(ws, row, VALUE)
             _validation(ws, lists, line.validation, f"{get_column_letter(VALUE)}{row}", line.title)
@@ -196,7 +197,7 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
             _validation(ws, lists, ("decimal", (Decimal(0), line.item.points)), f"{get_column_letter(SELF)}{row}",
                         f"{line.title} 自评得分")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
-    _page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # widening a column to read is allowed
     _event_sheet(workbook, ruleset, lists)
@@ -204,7 +205,7 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
     workbook.move_sheet(HELP_SHEET, offset=-workbook.sheetnames.index(HELP_SHEET))
     workbook.active = workbook.sheetnames.index(FILL_SHEET)
     workbook.security.lockStructure = True
-    _fixed_properties(workbook, f"{ruleset.title} 填报表")
+    fixed_properties(workbook, f"{ruleset.title} 填报表")
     return stable_bytes(workbook)
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
+import unicodedata
 import zipfile
 from collections import Counter
 
@@ -93,14 +95,31 @@ def put(ws: Worksheet, row: int, column: int, value, font=FONT, alignment=WRAP, 
     return target
 
 
+def text_lines(text: str, width: float) -> int:
+    """Printed lines of wrapped text in a column `width` characters wide (a CJK character is about 1.7 wide)."""
+    lines = 0
+    for part in str(text).split("\n"):
+        columns = sum(1.7 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
+        lines += max(1, math.ceil(columns / max(width - 1, 1)))
+    return lines
+
+
+def fit_height(ws: Worksheet, row: int, texts_and_widths, points_per_line: float = 12.5) -> None:
+    """Set the row tall enough for its wrapped text: neither Excel nor LibreOffice grows rows written by openpyxl."""
+    lines = max((text_lines(text, width) for text, width in texts_and_widths if text), default=1)
+    ws.row_dimensions[row].height = max(15.0, lines * points_per_line + 3)
+
+
 def banner(ws: Worksheet, row: int, text: str, font=BOLD, fill=None, height=None) -> None:
     put(ws, row, 1, text, font=font, alignment=Alignment(wrap_text=True, vertical="center"), border=False, fill=fill)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
+    size = font.sz or 10
+    fit_height(ws, row, [(text, sum(WIDTHS) * 10 / size)], points_per_line=size * 1.4)
     if height:
-        ws.row_dimensions[row].height = height
+        ws.row_dimensions[row].height = max(height, ws.row_dimensions[row].height)
 
 
-def _page_setup(ws: Worksheet, title_rows: str) -> None:
+def page_setup(ws: Worksheet, title_rows: str) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -146,6 +165,7 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
             centered = column in (1, 4, 5, 6)
             cell(ws, row, column, value, kind + "-center" if centered and kind != "text" else
                  ("center" if centered else kind))
+        fit_height(ws, row, zip(values, WIDTHS, strict=True))
     row += 1
     put(ws, row, 1, "合计", font=BOLD, alignment=CENTER)
     put(ws, row, 2, f"总分 {sheet.total}，等次 {sheet.grade}", font=BOLD)
@@ -158,10 +178,10 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     if sheet.note:
         banner(ws, row + 3, f"细则说明：{sheet.note}", font=Font(name=FONT_NAME, size=8), height=40)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    _page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
 
 
-def _fixed_properties(workbook: Workbook, title: str) -> None:
+def fixed_properties(workbook: Workbook, title: str) -> None:
     props = workbook.properties
     props.creator = props.lastModifiedBy = "kaohe"
     props.title = title
@@ -200,7 +220,7 @@ def sheet_xlsx(ruleset: Ruleset, result: UnitResult) -> bytes:
     ws = workbook.active
     ws.title = "评分表"
     write_sheet(ws, sheet)
-    _fixed_properties(workbook, f"{sheet.unit} {sheet.heading}")
+    fixed_properties(workbook, f"{sheet.unit} {sheet.heading}")
     return stable_bytes(workbook)
 
 
@@ -249,7 +269,7 @@ def summary_xlsx(ruleset: Ruleset, results: list[UnitResult]) -> bytes:
         ws.column_dimensions[get_column_letter(column)].width = 14 if column > 2 else 8
     ws.column_dimensions["B"].width = 20
     ws.freeze_panes = "C4"
-    _page_setup(ws, "3:3")
+    page_setup(ws, "3:3")
     last = 3 + len(rows)
     chart = BarChart()
     chart.type = "col"
@@ -275,5 +295,5 @@ def summary_xlsx(ruleset: Ruleset, results: list[UnitResult]) -> bytes:
     pie.set_categories(Reference(grades, min_col=1, min_row=2, max_row=1 + len(counts)))
     pie.legend = None
     grades.add_chart(pie, "D2")
-    _fixed_properties(workbook, f"{ruleset.title} 考核结果汇总")
+    fixed_properties(workbook, f"{ruleset.title} 考核结果汇总")
     return stable_bytes(workbook)
