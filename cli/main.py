@@ -15,6 +15,7 @@ from kaohe.engine import KaoheError
 from .check import check
 from .score import score
 from .template import template
+from .test import test_command
 from .validate import validate
 
 EXIT_PROBLEMS, EXIT_INTERNAL = 1, 3
@@ -55,7 +56,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-for command in (validate, score, check, template):
+for command in (validate, score, check, template, test_command):
     cli.add_command(command)
 
 

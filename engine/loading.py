@@ -59,9 +59,16 @@ def _build(node: yaml.Node, file: str, problems: list[Problem]) -> Any:
     if isinstance(node, yaml.MappingNode):
         out = Mapping()
         out.loc, out.key_locs = _mark(node, file), {}
+        merged = []  # `<<: *anchor`: keys written here win over merged ones, as YAML's merge key says
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(Problem(_mark(key_node, file), "不支持 YAML 合并键 \"<<\"", "请把内容直接写出"))
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in sources:
+                    built = _build(source, file, problems)
+                    if not isinstance(built, Mapping):
+                        problems.append(Problem(_mark(source, file), "合并键 \"<<\" 后应为映射（或映射的别名）"))
+                        continue
+                    merged.append(built)
                 continue
             key = _build(key_node, file, problems)
             if isinstance(key, Decimal):
@@ -78,6 +85,11 @@ def _build(node: yaml.Node, file: str, problems: list[Problem]) -> Any:
                 continue
             out[key] = _build(value_node, file, problems)
             out.key_locs[key] = _mark(value_node, file)
+        for source in merged:
+            for key, value in source.items():
+                if key not in out:
+                    out[key] = value
+                    out.key_locs[key] = source.key_locs[key]
         return out
     if isinstance(node, yaml.SequenceNode):
         seq = Sequence()
