@@ -10,7 +10,8 @@ from kaohe.engine.cases import load_cases, run_case
 
 
 def pytest_collect_file(parent, file_path: Path):
-    if file_path.suffix == ".yaml" and file_path.parent.name == "cases" and file_path.parent.parent.parent.name == "rulesets":
+    in_cases = file_path.parent.name == "cases" and file_path.parent.parent.parent.name == "rulesets"
+    if file_path.suffix == ".yaml" and in_cases:
         return CaseFile.from_parent(parent, path=file_path)
     return None
 
