@@ -13,6 +13,7 @@ import click
 from kaohe.engine import KaoheError
 
 from .check import check
+from .lint import lint
 from .score import score
 from .template import template
 from .test import test_command
@@ -56,7 +57,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-for command in (validate, score, check, template, test_command):
+for command in (validate, lint, score, check, template, test_command):
     cli.add_command(command)
 
 

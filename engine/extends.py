@@ -8,6 +8,7 @@ the inherited item tree and outcome rules.
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
 from .errors import KaoheError, Location, Problem, Problems, did_you_mean
@@ -31,8 +32,8 @@ def resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[Mapping, list[str]
     where = data.key_locs["extends"]
     if not isinstance(parent_ref, str) or not parent_ref:
         raise KaoheError([Problem(where, "extends 应为上一版细则的路径（相对于本文件）")])
-    parent_path = (path.parent / parent_ref).resolve()
-    if parent_path in seen or parent_path == path.resolve():
+    parent_path = Path(os.path.normpath(path.parent / parent_ref))  # kept relative, as the user wrote it
+    if parent_path.resolve() in seen or parent_path.resolve() == path.resolve():
         raise KaoheError([Problem(where, f"extends 形成了循环引用：{parent_ref}")])
     if not (parent_path.exists() or parent_path.with_suffix(".yaml").exists()):
         raise KaoheError([Problem(where, f"extends 指向的细则不存在：{parent_ref}", "路径相对于本文件所在文件夹")])
