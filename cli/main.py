@@ -13,6 +13,7 @@ import click
 from kaohe.engine import KaoheError
 
 from .check import check
+from .diff import diff_command
 from .lint import lint
 from .score import score
 from .template import template
@@ -57,7 +58,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-for command in (validate, lint, score, check, template, test_command):
+for command in (validate, lint, test_command, diff_command, score, check, template):
     cli.add_command(command)
 
 

@@ -1,0 +1,223 @@
+"""What changed between two rulesets, in the terms a drafter uses: items, points, methods, targets, bands,
+outcome rules, sources. Items are matched by id, then by title (a renumbered item)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .model import Item, OutcomeRule, Ruleset
+from .model import format_points as pts
+
+PARAM_NAMES = {
+    "per": "每项（每步）分值", "step": "步长", "base": "基准分", "up": "每步加分", "down": "每步减分",
+    "levels": "档次", "parts": "组成部分", "brackets": "数额分档", "required": "要求数", "direction": "方向",
+    "partial": "不足一步的处理", "order": "排序方向", "counted": "量词", "noun": "计数说法",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str  # 指标 / 等级 / 结果规则 / 来源 / 基本信息
+    kind: str  # 新增 / 删除 / 修改 / 移动 / 改名 / 改编号
+    key: str  # item id, band label, rule id …
+    title: str
+    detail: str
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "无"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if hasattr(value, "normalize"):
+        return pts(value)
+    if isinstance(value, (tuple, list)):
+        return "、".join(_show(v) for v in value) or "无"
+    if isinstance(value, dict):
+        return "，".join(f"{k}={_show(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _param(key: str, value, unit: str) -> str:
+    """Method parameters as a drafter reads them: ≥5个得6分；好 15分."""
+    if key == "brackets" and value:
+        return "；".join(f"≥{pts(b['min'])}{unit}得{pts(b['points'])}分" for b in value)
+    if key in ("levels", "parts") and value:
+        return "；".join(f"{name} {pts(worth)}分" for name, worth in value)
+    return _show(value)
+
+
+def _parents(ruleset: Ruleset) -> dict[str, str]:
+    out = {}
+    for item in ruleset.all_items():
+        for child in item.children:
+            out[child.id] = item.id
+    return out
+
+
+def diff(old: Ruleset, new: Ruleset) -> list[Change]:
+    return (_meta(old, new) + _items(old, new) + _grading(old, new) + _facts(old, new) + _outcomes(old, new)
+            + _sources(old, new))
+
+
+def _facts(old: Ruleset, new: Ruleset) -> list[Change]:
+    before = {f.name: f for f in old.facts}
+    out = []
+    for fact in new.facts:
+        if fact.name not in before:
+            out.append(Change("事实", "新增", fact.name, fact.title, f"{fact.kind} {_show(fact.kinds)}".strip()))
+        elif (before[fact.name].kind, before[fact.name].kinds) != (fact.kind, fact.kinds):
+            out.append(Change("事实", "修改", fact.name, fact.title, f"类型 {_show(before[fact.name].kinds)} → "
+                                                                   f"{_show(fact.kinds)}"))
+    after = {f.name for f in new.facts}
+    return out + [Change("事实", "删除", f.name, f.title, "") for f in old.facts if f.name not in after]
+
+
+def _meta(old: Ruleset, new: Ruleset) -> list[Change]:
+    out = []
+    for key, name in (("id", "编号"), ("title", "名称"), ("version", "版本"), ("status", "状态"), ("scale", "满分"),
+                      ("bonus_cap", "加分上限"), ("period", "考核期")):
+        a, b = getattr(old, key), getattr(new, key)
+        if a != b:
+            if key == "period":
+                a, b = f"{a.start} 至 {a.end}", f"{b.start} 至 {b.end}"
+            out.append(Change("基本信息", "修改", key, name, f"{_show(a)} → {_show(b)}"))
+    added = [u for u in new.units if u not in old.units]
+    removed = [u for u in old.units if u not in new.units]
+    if added or removed:
+        out.append(Change("基本信息", "修改", "units", "被考核单位",
+                          f"新增：{_show(added)}；删除：{_show(removed)}"))
+    return out
+
+
+def _items(old: Ruleset, new: Ruleset) -> list[Change]:
+    out = []
+    old_items = {i.id: i for i in old.all_items()}
+    new_items = {i.id: i for i in new.all_items()}
+    old_parent, new_parent = _parents(old), _parents(new)
+    pairs: list[tuple[Item, Item, str]] = [(old_items[k], new_items[k], "") for k in new_items if k in old_items]
+    removed = [i for k, i in old_items.items() if k not in new_items]
+    added = [i for k, i in new_items.items() if k not in old_items]
+    for item in list(added):  # a renumbered item keeps its title
+        twin = next((r for r in removed if r.title == item.title), None)
+        if twin is not None:
+            removed.remove(twin)
+            added.remove(item)
+            pairs.append((twin, item, "改编号"))
+    for item in removed:
+        out.append(Change("指标", "删除", item.id, item.title, f"{pts(item.points)}分，{item.method or '分组'}"))
+    for item in added:
+        where = f"，在 {new_parent[item.id]} 下" if item.id in new_parent else "，顶层"
+        out.append(Change("指标", "新增", item.id, item.title, f"{pts(item.points)}分，{item.method or '分组'}{where}"))
+    for a, b, how in sorted(pairs, key=lambda p: list(new_items).index(p[1].id)):
+        if how:
+            out.append(Change("指标", how, b.id, b.title, f"原编号 {a.id}"))
+        if a.title != b.title:
+            out.append(Change("指标", "改名", b.id, b.title, f"「{a.title}」→「{b.title}」"))
+        if old_parent.get(a.id) != new_parent.get(b.id):
+            out.append(Change("指标", "移动", b.id, b.title,
+                              f"上级 {old_parent.get(a.id, '顶层')} → {new_parent.get(b.id, '顶层')}"))
+        details = []
+        for key, name in (("points", "分值"), ("method", "评分方法"), ("target", "目标"), ("unit", "计量单位"),
+                          ("bonus", "加分项"), ("value_range", "取值范围")):
+            if getattr(a, key) != getattr(b, key):
+                details.append(f"{name} {_show(getattr(a, key))} → {_show(getattr(b, key))}")
+        if a.method == b.method and a.params != b.params and a.params is not None:
+            before, after = asdict(a.params), asdict(b.params)
+            for key in after:
+                if before.get(key) != after[key]:
+                    details.append(f"{PARAM_NAMES.get(key, key)} {_param(key, before.get(key), a.unit)} → "
+                                   f"{_param(key, after[key], b.unit)}")
+        if a.standard != b.standard:
+            details.append(f"评分标准改为：{b.standard}")
+        if a.citation != b.citation and b.citation is not None:
+            details.append(f"依据改为：{new.cite(b.citation)}")
+        if details:
+            out.append(Change("指标", "修改", b.id, b.title, "；".join(details)))
+    return out
+
+
+def _grading(old: Ruleset, new: Ruleset) -> list[Change]:
+    out = []
+    a, b = old.grading, new.grading
+    if a.by != b.by:
+        out.append(Change("等级", "修改", "by", "定级方式", f"{a.by} → {b.by}"))
+    if a.rounding != b.rounding:
+        out.append(Change("等级", "修改", "rounding", "总分取舍", f"{a.rounding.describe()} → {b.rounding.describe()}"))
+    old_bands, new_bands = {x.label: x for x in a.bands}, {x.label: x for x in b.bands}
+    for label, band in new_bands.items():
+        before = old_bands.get(label)
+        if before is None:
+            out.append(Change("等级", "新增", label, band.text, f"下限 {_show(band.min)}"))
+        elif (before.min, before.inclusive) != (band.min, band.inclusive):
+            out.append(Change("等级", "修改", label, band.text or label,
+                              f"下限 {_show(before.min)}{'（含）' if before.inclusive else '（不含）'} → "
+                              f"{_show(band.min)}{'（含）' if band.inclusive else '（不含）'}"))
+    for label in old_bands:
+        if label not in new_bands:
+            out.append(Change("等级", "删除", label, old_bands[label].text, ""))
+    return out
+
+
+def _rule_text(rule: OutcomeRule, ruleset: Ruleset) -> str:
+    t = rule.trigger
+    if t.key_items:
+        when = f"关键项 {_show(t.key_items)} 低于其分值的 {pts(t.min_share * 100)}%"
+    else:
+        spec = next((f for f in ruleset.facts if f.name == t.fact), None)
+        name = spec.title if spec else t.fact
+        if t.is_value is not None:
+            when = f"“{name}”为{'是' if t.is_value else '否'}"
+        elif t.any_kind:
+            count = f"{pts(t.at_least)}起以上" if t.at_least is not None else ""
+            when = f"发生{count}「{'、'.join(t.any_kind)}」{name}"
+        else:
+            op, value = next((o, v) for o, v in (("≥", t.at_least), (">", t.above), ("≤", t.at_most), ("<", t.below))
+                             if v is not None)
+            when = f"“{name}”{op}{pts(value)}"
+    then = {"force_grade": f"直接定为{rule.grade}", "cap_grade": f"最高为{rule.grade}",
+            "downgrade": f"降{rule.levels}级"}[rule.effect]
+    return f"{when}时{then}"
+
+
+def _outcomes(old: Ruleset, new: Ruleset) -> list[Change]:
+    out = []
+    before = {r.id: r for r in old.outcomes}
+    for rule in new.outcomes:
+        if rule.id not in before:
+            out.append(Change("结果规则", "新增", rule.id, rule.title,
+                              f"{_rule_text(rule, new)}；依据：{new.cite(rule.citation)}"))
+        elif (_rule_text(before[rule.id], old), before[rule.id].title) != (_rule_text(rule, new), rule.title):
+            out.append(Change("结果规则", "修改", rule.id, rule.title,
+                              f"{_rule_text(before[rule.id], old)} → {_rule_text(rule, new)}"))
+    after = {r.id for r in new.outcomes}
+    out += [Change("结果规则", "删除", r.id, r.title, _rule_text(r, old)) for r in old.outcomes if r.id not in after]
+    return out
+
+
+def _sources(old: Ruleset, new: Ruleset) -> list[Change]:
+    before = {s.id: s for s in old.sources}
+    out = []
+    for source in new.sources:
+        if source.id not in before:
+            out.append(Change("来源", "新增", source.id, source.title, source.document_number))
+        elif before[source.id] != source:
+            out.append(Change("来源", "修改", source.id, source.title, ""))
+    after = {s.id for s in new.sources}
+    out += [Change("来源", "删除", s.id, s.title, s.document_number) for s in old.sources if s.id not in after]
+    return out
+
+
+def diff_report(old: Ruleset, new: Ruleset, changes: list[Change]):
+    """The changes as a Report: one table per section, in a fixed order."""
+    from .render.report import Report, Table
+    sections = ("指标", "等级", "事实", "结果规则", "来源", "基本信息")
+    counts = "，".join(f"{s} {sum(1 for c in changes if c.section == s)}" for s in sections
+                      if any(c.section == s for c in changes))
+    lead = (f"旧：{old.title}（{old.id}，版本 {old.version}，摘要 {old.digest[:12]}）",
+            f"新：{new.title}（{new.id}，版本 {new.version}{'，草案' if new.status == 'draft' else ''}，"
+            f"摘要 {new.digest[:12]}）",
+            f"共 {len(changes)} 处变化" + (f"：{counts}" if counts else "。"))
+    tables = tuple(Table(section, ("变化", "编号", "名称", "说明"),
+                         tuple((c.kind, c.key, c.title, c.detail) for c in changes if c.section == section))
+                   for section in sections if any(c.section == section for c in changes))
+    return Report(f"细则比较：{old.id} → {new.id}", lead, tables, wide=frozenset({2, 3}))

@@ -1,0 +1,142 @@
+"""A plain report — a title, a few lead lines, tables and an optional bar chart — written as terminal text,
+HTML (inline SVG) or xlsx (a native chart). `kaohe diff` and `kaohe impact` use it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
+
+from ..model import format_points
+from .html import _environment
+from .summary import pad, width
+from .xlsx import TITLE, cell, fit_height, fixed_properties, page_setup, put, register_styles, stable_bytes
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    lead: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    chart_title: str = ""
+    chart: tuple[tuple[str, Decimal], ...] = ()  # (label, value); values may be negative
+    wide: frozenset = field(default_factory=frozenset)  # columns (0-based) that hold long text
+
+
+def _text(value) -> str:
+    if isinstance(value, Decimal):
+        return format_points(value)
+    return "" if value is None else str(value)
+
+
+def report_text(report: Report) -> str:
+    lines = [report.title, *report.lead]
+    for table in report.tables:
+        lines += ["", f"【{table.title}】"]
+        if not table.rows:
+            lines.append("  （无）")
+            continue
+        rows = [[_text(v) for v in row] for row in table.rows]
+        widths = [max(width(r[i]) for r in [list(table.header)] + rows) for i in range(len(table.header))]
+        for row in [list(table.header)] + rows:
+            cells = [cell if i == len(row) - 1 else pad(cell, min(widths[i], 40)) for i, cell in enumerate(row)]
+            lines.append("  " + "  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class _Bar:
+    label: str
+    value: str
+    x: int
+    y: int
+    width: int
+    height: int
+    color: str
+
+
+@dataclass(frozen=True)
+class _Chart:
+    width: int
+    height: int
+    label_width: int
+    bars: tuple[_Bar, ...]
+
+
+def _svg_chart(values: tuple[tuple[str, Decimal], ...]) -> _Chart | None:
+    if not values:
+        return None
+    label_width, plot, bar_height = 170, 460, 16
+    top = max((abs(v) for _, v in values), default=Decimal(1)) or Decimal(1)
+    has_negative = any(v < 0 for _, v in values)
+    zero = label_width + (plot // 2 if has_negative else 0)
+    span = plot // 2 if has_negative else plot
+    bars = []
+    for index, (label, value) in enumerate(values):
+        length = int(span * abs(value) / top)
+        x = zero - length if value < 0 else zero
+        bars.append(_Bar(label, format_points(value), x, 6 + index * (bar_height + 6), length, bar_height,
+                         "#c62828" if value < 0 else "#2e7d32"))
+    return _Chart(label_width + plot + 90, 12 + len(values) * (bar_height + 6), label_width, tuple(bars))
+
+
+def report_html(report: Report) -> str:
+    tables = [Table(t.title, t.header, tuple(tuple(_text(v) for v in row) for row in t.rows)) for t in report.tables]
+    return _environment.get_template("report.html.j2").render(
+        title=report.title, lead=report.lead, tables=tables, chart=_svg_chart(report.chart),
+        chart_title=report.chart_title)
+
+
+def report_xlsx(report: Report) -> bytes:
+    workbook = Workbook()
+    register_styles(workbook)
+    workbook.remove(workbook.active)
+    for index, table in enumerate(report.tables):
+        ws = workbook.create_sheet(table.title[:31])
+        put(ws, 1, 1, report.title if index == 0 else table.title, font=TITLE, border=False)
+        row = 2
+        for line in (report.lead if index == 0 else ()):
+            put(ws, row, 1, line, border=False)
+            row += 1
+        header_row = row + 1
+        widths = []
+        for column, name in enumerate(table.header, start=1):
+            cell(ws, header_row, column, name, "head")
+            wide = (column - 1) in report.wide
+            widths.append(48 if wide else 14)
+            ws.column_dimensions[get_column_letter(column)].width = widths[-1]
+        for offset, values in enumerate(table.rows, start=1):
+            shown = [float(v) if isinstance(v, Decimal) else _text(v) if not isinstance(v, int) else v for v in values]
+            for column, value in enumerate(shown, start=1):
+                cell(ws, header_row + offset, column, value, "text")
+            fit_height(ws, header_row + offset, zip([_text(v) for v in values], widths, strict=True))
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        page_setup(ws, f"{header_row}:{header_row}")
+        put(ws, 1, 1, ws.cell(1, 1).value, font=TITLE, border=False)
+    if report.chart:
+        ws = workbook.create_sheet("图表")
+        cell(ws, 1, 1, "单位", "head")
+        cell(ws, 1, 2, report.chart_title, "head")
+        for offset, (label, value) in enumerate(report.chart, start=2):
+            put(ws, offset, 1, label)
+            put(ws, offset, 2, float(value))
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = report.chart_title
+        chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=1 + len(report.chart)), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + len(report.chart)))
+        chart.legend = None
+        chart.width, chart.height = 20, max(8, len(report.chart) * 0.6)
+        ws.add_chart(chart, "D2")
+        ws.column_dimensions["A"].width = 20
+    fixed_properties(workbook, report.title)
+    return stable_bytes(workbook)
