@@ -14,6 +14,7 @@ from kaohe.engine import KaoheError
 
 from .check import check
 from .diff import diff_command
+from .impact import impact_command
 from .lint import lint
 from .score import score
 from .template import template
@@ -58,7 +59,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-for command in (validate, lint, test_command, diff_command, score, check, template):
+for command in (validate, lint, test_command, diff_command, impact_command, score, check, template):
     cli.add_command(command)
 
 

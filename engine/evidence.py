@@ -22,21 +22,24 @@ YES = ("是", "有", "已完成", "yes")
 NO = ("否", "无", "未完成", "no")
 
 
-def load_evidence(path: Path | str, ruleset: Ruleset) -> Evidence:
+def load_evidence(path: Path | str, ruleset: Ruleset, rescoring: tuple[str, ...] = ()) -> Evidence:
     """Read and check one evidence file: YAML, JSON or a filled-in workbook. Raises KaoheError with every problem."""
     if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
         from .workbook import read_workbook  # openpyxl is only loaded when a workbook is given
         data, digest = read_workbook(path)
     else:
         data, digest = read_document(path)
-    return evidence_from_data(data, ruleset, str(path), digest)
+    return evidence_from_data(data, ruleset, str(path), digest, rescoring)
 
 
 def evidence_from_text(text: str, ruleset: Ruleset, file: str = "<输入>") -> Evidence:
     return evidence_from_data(parse_text(text, file), ruleset, file, hashlib.sha256(text.encode()).hexdigest())
 
 
-def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str) -> Evidence:
+def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
+                       rescoring: tuple[str, ...] = ()) -> Evidence:
+    """Check evidence against a ruleset. `rescoring` names other rulesets (last year's) whose evidence is accepted:
+    values for items this ruleset no longer has are then set aside and listed, not refused."""
     problems = Problems()
     f = Fields(data, "", problems)
     unit = f.text("unit")
@@ -44,16 +47,19 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str) -> E
         problems.add(f.where("unit"), f'单位 "{unit}" 不在细则 {ruleset.id} 的被考核单位名单中',
                      did_you_mean(unit, ruleset.units) or f"名单：{'、'.join(ruleset.units)}")
     ruleset_id = f.text("ruleset")
-    if ruleset_id and ruleset_id != ruleset.id:
+    if ruleset_id and ruleset_id != ruleset.id and ruleset_id not in rescoring:
         problems.add(f.where("ruleset"), f'这份材料是按细则 "{ruleset_id}" 填报的，而不是 "{ruleset.id}"',
                      "请确认选用的细则与填报材料一致")
     leaves = {item.id: item for item in ruleset.leaves()}
     sections = {item.id for item in ruleset.all_items() if item.children}
     entries = {}
+    ignored = []
     values = f.mapping("values") or {}
     for item_id, raw in values.items():
         where = location_of(values, item_id).at(f"values › {item_id}")
-        if item_id in sections:
+        if rescoring and item_id not in leaves:
+            ignored.append(item_id)
+        elif item_id in sections:
             problems.add(where, f'"{item_id}" 是分组指标，按其下级指标填报')
         elif item_id not in leaves:
             problems.add(where, f'细则中没有指标 "{item_id}"', did_you_mean(item_id, leaves))
@@ -64,6 +70,8 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str) -> E
     for item_id, raw in target_table.items():
         where = location_of(target_table, item_id).at(f"targets › {item_id}")
         item = leaves.get(item_id)
+        if item is None and rescoring:
+            continue
         if item is None:
             problems.add(where, f'细则中没有指标 "{item_id}"，无法备案目标', did_you_mean(item_id, leaves))
         elif item.target is None and not _takes_target(item):
@@ -77,13 +85,15 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str) -> E
     specs = {spec.name: spec for spec in ruleset.facts}
     for name, raw in fact_table.items():
         where = location_of(fact_table, name).at(f"facts › {name}")
+        if name not in specs and rescoring:
+            continue
         if name not in specs:
             problems.add(where, f'细则中没有定义事实 "{name}"', did_you_mean(name, specs))
         elif raw is not None:
             facts[name] = _fact(specs[name], raw, where, problems)
     evidence = Evidence(unit=unit, ruleset_id=ruleset_id or ruleset.id, entries=entries, targets=targets, facts=facts,
                         sample=bool(f.boolean("sample", False)), self_total=f.decimal("self_total", None),
-                        note=f.text("note", ""), file=file, digest=digest)
+                        note=f.text("note", ""), file=file, digest=digest, ignored=tuple(ignored))
     f.raw("year", None)
     f.done()
     problems.raise_if_any()

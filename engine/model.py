@@ -275,6 +275,7 @@ class Evidence:
     note: str = ""
     file: str = ""
     digest: str = ""
+    ignored: tuple[str, ...] = ()  # values for items this ruleset does not have (re-scoring under a draft)
 
 
 # --- Results ----------------------------------------------------------------------

@@ -121,7 +121,6 @@ def report_xlsx(report: Report) -> bytes:
             fit_height(ws, header_row + offset, zip([_text(v) for v in values], widths, strict=True))
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         page_setup(ws, f"{header_row}:{header_row}")
-        put(ws, 1, 1, ws.cell(1, 1).value, font=TITLE, border=False)
     if report.chart:
         ws = workbook.create_sheet("图表")
         cell(ws, 1, 1, "单位", "head")
