@@ -14,14 +14,16 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Score the bundled sample evidence; score sheets, summaries and JSON under out/, and one
-# municipality's fill-in workbook. The samples include a unit with a missing value on
+# Score the bundled sample evidence; score sheets, summaries and JSON under out/, one
+# municipality's fill-in workbook, and the drafter's diff and impact reports for 湖北 2014 → 2015. The samples include a unit with a missing value on
 # purpose, so this run accepts provisional results.
 demo: $(STAMP)
 	$(KAOHE) validate rulesets/national-2013
 	$(KAOHE) score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples --provisional -o out/wenzhou-2014
 	$(KAOHE) score rulesets/hubei-2014 rulesets/hubei-2014/samples --provisional -o out/hubei-2014
 	$(KAOHE) template rulesets/wenzhou-2014 --unit 鹿城区 -o out/wenzhou-2014-鹿城区-填报表.xlsx
+	$(KAOHE) diff rulesets/hubei-2014 rulesets/hubei-2015 -q --html out/hubei-2014-2015-比较.html --xlsx out/hubei-2014-2015-比较.xlsx > /dev/null
+	$(KAOHE) impact rulesets/hubei-2014 rulesets/hubei-2015 rulesets/hubei-2014/samples -q --html out/hubei-2014-2015-影响.html --xlsx out/hubei-2014-2015-影响.xlsx > /dev/null
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
