@@ -152,18 +152,23 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
     return problem
 
 
-def read_document(path: Path | str) -> tuple[Any, str]:
-    """Read a YAML/JSON file: (data, sha256 of its bytes)."""
-    path = Path(path)
+def read_bytes(path: Path | str) -> bytes:
+    """A user's input file, or a KaoheError saying why it cannot be read."""
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise KaoheError([Problem(Location(shown), "文件不存在")]) from None
     except IsADirectoryError:
         raise KaoheError([Problem(Location(shown), "这是一个文件夹，不是文件")]) from None
     except OSError as exc:
         raise KaoheError([Problem(Location(shown), f"无法读取文件：{exc.strerror}")]) from None
+
+
+def read_document(path: Path | str) -> tuple[Any, str]:
+    """Read a YAML/JSON file: (data, sha256 of its bytes)."""
+    shown = str(path)
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

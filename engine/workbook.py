@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import KaoheError, Location, Problem
-from .loading import Mapping, Sequence
+from .loading import Mapping, Sequence, read_bytes
 from .render.fillin import EVENT_SHEET, FACT_PREFIX, FILES, FILL_SHEET, HEADER_ROW, NOTE, PART_MARK, SELF, TARGET, VALUE
 
 SPLIT_FILES = re.compile(r"[；;，,\n]+")
@@ -45,12 +45,8 @@ def _set(container: Mapping, key: str, value: Any, loc: Location) -> None:
 
 def read_workbook(path: Path | str) -> tuple[Mapping, str]:
     """(evidence data, sha256 of the file). Raises KaoheError for a file that is not a usable workbook."""
-    path = Path(path)
     shown = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise KaoheError([Problem(Location(shown), "文件不存在")]) from None
+    raw = read_bytes(path)
     try:
         workbook = load_workbook(io.BytesIO(raw), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
