@@ -27,6 +27,7 @@ class Bar:
     label: str
     value: str
     grade: str
+    x: int
     y: int
     width: int
     height: int
@@ -54,7 +55,8 @@ def bar_chart(items: list[tuple[str, Decimal, str]], colors: dict[str, str], sca
     bars = []
     for index, (label, value, grade) in enumerate(items):
         length = int(plot * value / scale_to) if scale_to > 0 else 0
-        bars.append(Bar(label, format_points(value), grade, 6 + index * (bar_height + 6), max(length, 0), bar_height,
+        bars.append(Bar(label, format_points(value), grade, label_width, 6 + index * (bar_height + 6), max(length, 0),
+                        bar_height,
                         colors.get(grade, GRADE_COLORS[-1])))
     return Chart(width, 12 + len(items) * (bar_height + 6), label_width, tuple(bars))
 

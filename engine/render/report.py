@@ -10,7 +10,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 
 from ..model import format_points
-from .html import _environment
+from .html import Bar, Chart, _environment
 from .summary import pad, width
 from .xlsx import TITLE, cell, fit_height, fixed_properties, page_setup, put, register_styles, stable_bytes
 
@@ -53,26 +53,7 @@ def report_text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True)
-class _Bar:
-    label: str
-    value: str
-    x: int
-    y: int
-    width: int
-    height: int
-    color: str
-
-
-@dataclass(frozen=True)
-class _Chart:
-    width: int
-    height: int
-    label_width: int
-    bars: tuple[_Bar, ...]
-
-
-def _svg_chart(values: tuple[tuple[str, Decimal], ...]) -> _Chart | None:
+def _svg_chart(values: tuple[tuple[str, Decimal], ...]) -> Chart | None:
     if not values:
         return None
     label_width, plot, bar_height = 170, 460, 16
@@ -84,9 +65,9 @@ def _svg_chart(values: tuple[tuple[str, Decimal], ...]) -> _Chart | None:
     for index, (label, value) in enumerate(values):
         length = int(span * abs(value) / top)
         x = zero - length if value < 0 else zero
-        bars.append(_Bar(label, format_points(value), x, 6 + index * (bar_height + 6), length, bar_height,
-                         "#c62828" if value < 0 else "#2e7d32"))
-    return _Chart(label_width + plot + 90, 12 + len(values) * (bar_height + 6), label_width, tuple(bars))
+        bars.append(Bar(label, format_points(value), "", x, 6 + index * (bar_height + 6), length, bar_height,
+                        "#c62828" if value < 0 else "#2e7d32"))
+    return Chart(label_width + plot + 90, 12 + len(values) * (bar_height + 6), label_width, tuple(bars))
 
 
 def report_html(report: Report) -> str:
