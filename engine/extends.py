@@ -80,14 +80,14 @@ def _merge_by_id(old: Sequence, new: Sequence) -> Sequence:
     return out
 
 
-def _index_items(items, parent_list=None, found=None):
+def _index_items(items, found=None):
     """id → (the list holding the item, its index) over the whole tree."""
     found = {} if found is None else found
     if isinstance(items, list):
         for index, entry in enumerate(items):
             if isinstance(entry, dict) and isinstance(entry.get("id"), str):
                 found[entry["id"]] = (items, index)
-                _index_items(entry.get("children"), items, found)
+                _index_items(entry.get("children"), found)
     return found
 
 

@@ -15,8 +15,6 @@ from .loading import Mapping, Sequence, location_of
 
 _MISSING = object()
 
-TYPE_NAMES = {str: "文字", Decimal: "数字", bool: "是/否（true/false）", list: "列表", dict: "映射（键: 值）"}
-
 
 def describe(value: Any) -> str:
     """How a found value is named in messages."""

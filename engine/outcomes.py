@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .model import FiredOutcome
 
-EFFECT_NAMES = {"force_grade": "一票否决/直接定级", "downgrade": "降级", "cap_grade": "等次封顶"}
+EFFECT_NAMES = {"force_grade": "一票否决", "downgrade": "降级", "cap_grade": "等次封顶"}
 
 
 def apply_outcomes(grade: str, fired: list[FiredOutcome], labels: tuple[str, ...], ruleset) -> tuple[str, list[str]]:

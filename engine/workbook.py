@@ -21,7 +21,20 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import KaoheError, Location, Problem
 from .loading import Mapping, Sequence, read_bytes
-from .render.fillin import EVENT_SHEET, FACT_PREFIX, FILES, FILL_SHEET, HEADER_ROW, NOTE, PART_MARK, SELF, TARGET, VALUE
+from .render.fillin import (
+    EVENT_SHEET,
+    FACT_PREFIX,
+    FILES,
+    FILL_SHEET,
+    HEADER_ROW,
+    NOTE,
+    PART_MARK,
+    RULESET_CELL,
+    SELF,
+    TARGET,
+    UNIT_CELL,
+    VALUE,
+)
 
 SPLIT_FILES = re.compile(r"[；;，,\n]+")
 
@@ -62,8 +75,9 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
         return Location(shown, row, column, sheet=FILL_SHEET, cell=f"{get_column_letter(column)}{row}")
 
     data = _mapping(Location(shown, sheet=FILL_SHEET))
-    _set(data, "unit", _scalar(ws.cell(2, 2)), where(2, 2))
-    _set(data, "ruleset", _scalar(ws.cell(3, 2)), where(3, 2))
+    for key, name in (("unit", UNIT_CELL), ("ruleset", RULESET_CELL)):
+        header = ws[name]
+        _set(data, key, _scalar(header), where(header.row, header.column))
     values, targets, facts = (_mapping(where(HEADER_ROW, column)) for column in (1, TARGET, 1))
     parts: dict[str, list] = {}
     for row in range(HEADER_ROW + 1, ws.max_row + 1):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Ruleset, UnitResult, format_points
+from ..outcomes import EFFECT_NAMES
 
 COLUMNS = ("序号", "考核项目", "考核内容/评分标准", "分值", "自评分", "得分", "得分/扣分说明", "依据", "佐证材料")
 
@@ -57,7 +58,6 @@ class Sheet:
     note: str  # e.g. that the ruleset is a reconstruction
 
 
-EFFECTS = {"force_grade": "一票否决", "downgrade": "降级", "cap_grade": "等次封顶"}
 
 
 def basis_text(ruleset: Ruleset, citation) -> str:
@@ -88,7 +88,7 @@ def build_sheet(ruleset: Ruleset, result: UnitResult) -> Sheet:
             materials="\n".join(entry.files) if entry else "",
             level=item.id.count(".") + 1, is_section=not item.is_leaf, unscored=item_result.score is None,
         ))
-    outcomes = tuple(Outcome(title=f.rule.title, effect=EFFECTS[f.rule.effect],
+    outcomes = tuple(Outcome(title=f.rule.title, effect=EFFECT_NAMES[f.rule.effect],
                              basis=basis_text(ruleset, f.rule.citation), detail=f.detail,
                              is_veto=f.rule.effect == "force_grade") for f in result.fired)
     draft = "，草案" if ruleset.status == "draft" else ""
