@@ -1,7 +1,8 @@
 """The `kaohe` command: one module per verb, each a thin layer over kaohe.engine.
 
 Exit codes, the same for every verb: 0 done; 1 the inputs have problems
-(errors, failed cases, unscored items); 2 usage error; 3 internal error.
+(errors, failed cases, unscored items); 2 usage error; 3 internal error;
+130 interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from .template import template
 from .test import test_command
 from .validate import validate
 
-EXIT_PROBLEMS, EXIT_INTERNAL = 1, 3
+EXIT_PROBLEMS, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 3, 130
 
 
 class KaoheGroup(click.Group):
@@ -37,6 +38,9 @@ class KaoheGroup(click.Group):
             ctx.exit(EXIT_PROBLEMS)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt:
+            click.echo("已中断：没有写出任何不完整的结果，输出文件夹保持原样。", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except Exception as error:  # noqa: BLE001 - the last line of defence: InternalError and our other bugs
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
@@ -46,7 +50,8 @@ class KaoheGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
-@click.group(cls=KaoheGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KaoheGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 @click.option("--debug", is_flag=True, help="出现内部错误时显示完整调用栈。")
 @click.version_option(package_name="kaohe", message="kaohe %(version)s")
 @click.pass_context
@@ -60,6 +65,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 for command in (validate, lint, test_command, diff_command, impact_command, score, check, template):
+    command.options_metavar = "[选项]"
     cli.add_command(command)
 
 

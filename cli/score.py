@@ -6,6 +6,8 @@ from pathlib import Path
 import click
 
 from kaohe.engine import KaoheError, evaluate, load_evidence, load_ruleset, results_document, summary_text
+from kaohe.engine.extends import chain_files
+from kaohe.engine.render.files import refuse_overlap
 from kaohe.engine.render.json import dumps
 from kaohe.engine.render.outputs import write_outputs
 from kaohe.engine.render.summary import unit_detail_text
@@ -60,25 +62,25 @@ def score(ruleset, evidence, as_json, out_dir, quiet, unit, provisional) -> None
       kaohe score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples --json -o out/wenzhou-2014
     """
     loaded = load_ruleset(ruleset)
+    if out_dir is not None:  # before any work: an output folder that holds an input is refused outright
+        refuse_overlap([*chain_files(ruleset), *evidence, *evidence_paths(evidence)], out_dir, output_is_folder=True)
     batch = load_batch(loaded, evidence)
     results = evaluate(loaded, batch)
-    document = dumps(results_document(loaded, results))
-    summary = summary_text(loaded, results)
     if unit is not None:
         chosen = [r for r in results if r.unit == unit]
         if not chosen:
             raise click.BadParameter(f"本批材料中没有单位「{unit}」，有：{'、'.join(r.unit for r in results)}",
                                      param_hint="--unit")
         shown = dumps(results_document(loaded, chosen)) if as_json else unit_detail_text(loaded, chosen[0])
-        click.echo(shown, nl=False)
         results = chosen
     else:
-        click.echo(document if as_json else summary, nl=False)
-    if out_dir is not None:
+        shown = dumps(results_document(loaded, results)) if as_json else summary_text(loaded, results)
+    if out_dir is not None:  # written before anything is shown: a failed write shows no result
         write_outputs(loaded, results, out_dir)
-        if not quiet:
-            click.echo(f"结果已写入 {out_dir}/：每个单位的评分表（.xlsx、.html），汇总.xlsx、汇总.html、"
-                       f"results.json、summary.txt", err=True)
+    click.echo(shown, nl=False)
+    if out_dir is not None and not quiet:
+        click.echo(f"结果已写入 {out_dir}/：每个单位的评分表（.xlsx、.html），汇总.xlsx、汇总.html、"
+                   f"results.json、summary.txt", err=True)
     incomplete = [r for r in results if r.unscored]
     if incomplete and not provisional:
         click.echo(f"{len(incomplete)} 个单位有未评分的指标（缺少填报值），结果为暂定；"

@@ -7,7 +7,8 @@ import click
 
 from kaohe.engine import load_ruleset
 from kaohe.engine.errors import did_you_mean
-from kaohe.engine.render.files import write_atomic
+from kaohe.engine.extends import chain_files
+from kaohe.engine.render.files import refuse_overlap, write_atomic
 from kaohe.engine.render.fillin import fillin_xlsx
 from kaohe.engine.render.outputs import file_stem
 
@@ -35,6 +36,7 @@ def template(ruleset, unit, out_file, quiet) -> None:
         hint = did_you_mean(unit, loaded.units) or f"名单：{'、'.join(loaded.units)}"
         raise click.BadParameter(f"「{unit}」不在细则 {loaded.id} 的被考核单位名单中。{hint}", param_hint="--unit")
     target = out_file or Path(f"{loaded.id}-{file_stem(unit) if unit else '空白'}-填报表.xlsx")
+    refuse_overlap(chain_files(ruleset), target, output_is_folder=False)
     write_atomic(target, fillin_xlsx(loaded, unit or ""))
     if not quiet:
         click.echo(f"填报表已写入 {target}", err=True)

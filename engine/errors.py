@@ -6,6 +6,7 @@ pass so the user sees them all at once, sorted by file and line.
 from __future__ import annotations
 
 import difflib
+import errno
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -58,6 +59,9 @@ class KaoheError(Exception):
         self.problems: list[Problem] = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # raised in a worker process, it must arrive whole in the parent
+        return type(self), (self.problems,)
+
 
 @dataclass
 class Problems:
@@ -82,3 +86,28 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     if not close:
         return ""
     return "是否应为 " + "、".join(f'"{c}"' for c in close) + "？"
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "只读的文件系统",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EFBIG: "文件过大",
+    errno.EIO: "读写设备出错",
+    errno.EEXIST: "已存在同名的文件或文件夹",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EMFILE: "打开的文件过多",
+    errno.ELOOP: "符号链接形成了循环",
+    errno.EXDEV: "不能跨磁盘移动",
+}
+
+
+def os_error_text(error: OSError) -> str:
+    """A Chinese reason for an operating-system error, with the system's own words for the rare ones."""
+    return _OS_ERRORS.get(error.errno, error.strerror or str(error) or type(error).__name__)

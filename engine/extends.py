@@ -18,11 +18,17 @@ from .loading import Mapping, Sequence, location_of, read_document
 CHANGE_KEYS = ("item_changes", "outcome_changes")
 
 
+MAX_CHAIN = 20  # rulesets in one extends chain; real chains are a few years long
+
+
+def ruleset_file(path: Path) -> Path:
+    """A ruleset is named by its folder or its file; the file is what is read."""
+    return path / "ruleset.yaml" if path.is_dir() else path
+
+
 def resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[Mapping, list[str], str]:
     """Read a ruleset file and every ruleset it extends: (merged data, file digests, parent label)."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / "ruleset.yaml"
+    path = ruleset_file(Path(path))
     data, digest = read_document(path)
     if not isinstance(data, Mapping):
         raise KaoheError([Problem(Location(str(path), 1, 1), "细则文件的顶层应为映射（键: 值）")])
@@ -33,14 +39,38 @@ def resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[Mapping, list[str]
     if not isinstance(parent_ref, str) or not parent_ref:
         raise KaoheError([Problem(where, "extends 应为上一版细则的路径（相对于本文件）")])
     parent_path = Path(os.path.normpath(path.parent / parent_ref))  # kept relative, as the user wrote it
-    if parent_path.resolve() in seen or parent_path.resolve() == path.resolve():
-        raise KaoheError([Problem(where, f"extends 形成了循环引用：{parent_ref}")])
     if not (parent_path.exists() or parent_path.with_suffix(".yaml").exists()):
         raise KaoheError([Problem(where, f"extends 指向的细则不存在：{parent_ref}", "路径相对于本文件所在文件夹")])
-    parent, digests, _ = resolve(parent_path, seen + (path.resolve(),))
+    parent_file = ruleset_file(parent_path)
+    chain = seen + (path.resolve(),)
+    if parent_file.resolve() in chain:
+        raise KaoheError([Problem(where, f"extends 形成了循环引用：{parent_ref} 就是本细则或其下级版本",
+                                  "extends 应指向上一版细则的文件夹或文件")])
+    if len(chain) >= MAX_CHAIN:
+        raise KaoheError([Problem(where, f"extends 链过长（超过 {MAX_CHAIN} 层）")])
+    try:
+        parent, digests, _ = resolve(parent_path, chain)
+    except KaoheError as error:
+        unreadable = [p for p in error.problems if p.location.file == str(parent_file) and not p.location.line]
+        if not unreadable:
+            raise
+        raise KaoheError(error.problems + [Problem(where, f"extends 指向的细则无法读取：{parent_ref}",
+                                                   "extends 应指向上一版细则的文件夹或其 ruleset.yaml")]) from None
     merged = _merge(parent, data)
     label = f"{parent.get('id', '')}@{parent.get('version', '')}"
     return merged, digests + [digest], label
+
+
+def chain_files(path: Path) -> list[Path]:
+    """The files a ruleset is read from: its own and every one up its `extends` chain (call after it loaded)."""
+    files = [ruleset_file(Path(path))]
+    while len(files) <= MAX_CHAIN:
+        data, _ = read_document(files[-1])
+        parent_ref = data.get("extends") if isinstance(data, Mapping) else None
+        if not isinstance(parent_ref, str) or not parent_ref:
+            break
+        files.append(ruleset_file(Path(os.path.normpath(files[-1].parent / parent_ref))))
+    return files
 
 
 def _merge(parent: Mapping, child: Mapping) -> Mapping:

@@ -87,7 +87,7 @@ def test_out_dir_is_written_and_byte_identical_on_rerun(tmp_path):
     assert first.exit_code == second.exit_code == 0
     names = sorted(p.name for p in (tmp_path / "a").iterdir())  # no temporary files left behind
     units = ["乐清市", "平阳县", "文成县", "永嘉县", "泰顺县", "洞头县", "瑞安市", "瓯海区", "苍南县", "鹿城区", "龙湾区"]
-    assert names == sorted(["results.json", "summary.txt", "汇总.xlsx", "汇总.html"]
+    assert names == sorted([".kaohe-manifest.json", "results.json", "summary.txt", "汇总.xlsx", "汇总.html"]
                            + [f"{u}.{ext}" for u in units for ext in ("xlsx", "html")])
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
@@ -110,7 +110,7 @@ def test_evidence_problems_from_several_files_are_all_reported(tmp_path):
 def test_usage_error_exits_2():
     result = run("score", WENZHOU)
     assert result.exit_code == 2
-    assert "Missing argument 'EVIDENCE...'" in result.stderr
+    assert result.stderr.endswith("错误：缺少参数 'EVIDENCE...'.\n")
 
 
 def test_internal_error_exits_3_without_traceback(monkeypatch):

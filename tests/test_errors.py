@@ -34,7 +34,7 @@ def evidence_problems(folder: Path, old: str, new: str) -> str:
 @pytest.mark.parametrize("text, message", [
     ("id: x\nitems:\n  - id: a\n   title: b\n",
      "bad.yaml:4:4: YAML/JSON 格式错误：缩进不一致：此行的缩进与同一层级的上一行不同\n"
-     "  提示：检查缩进、冒号后的空格、括号与引号是否成对"),
+     "  提示：与第 3 行开始的部分有关；检查缩进、冒号后的空格、括号与引号是否成对"),
     ("id: x\n\ttitle: a\n", "bad.yaml:2:1: YAML/JSON 格式错误：不能用 Tab 缩进，请改用空格\n"
                             "  提示：检查缩进、冒号后的空格、括号与引号是否成对"),
     ("id: x\ntitle: a\ntitle: b\n", "bad.yaml:3:1: 重复的键 \"title\"（第一次出现在第 2 行）\n"

@@ -112,7 +112,8 @@ def test_a_cycle_is_refused(tmp_path):
     write(tmp_path, "id: b\nextends: a.yaml\n", "b.yaml")
     with pytest.raises(KaoheError) as caught:
         load_ruleset(tmp_path / "a.yaml")
-    assert str(caught.value).replace(str(tmp_path) + "/", "") == "b.yaml:2:10: extends 形成了循环引用：a.yaml"
+    assert str(caught.value).replace(str(tmp_path) + "/", "") == (
+        "b.yaml:2:10: extends 形成了循环引用：a.yaml 就是本细则或其下级版本\n  提示：extends 应指向上一版细则的文件夹或文件")
 
 
 def test_bundled_rulesets_extend_the_national_framework():

@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kaohe.engine import evaluate, evidence_from_text, load_evidence, load_ruleset
+from kaohe.engine.errors import KaoheError
 from kaohe.engine.render.files import write_atomic
 from kaohe.engine.render.html import sheet_html, summary_html
 from kaohe.engine.render.outputs import write_outputs
@@ -140,7 +141,7 @@ def test_outputs_are_byte_identical_across_runs(tmp_path):
     write_outputs(RULESET, list(RESULTS.values()), tmp_path / "a")
     write_outputs(RULESET, evaluate(RULESET, BATCH), tmp_path / "b", workers=1)
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert len(names) == 26
+    assert len(names) == 27  # 11 units × 2, 4 summaries, the manifest
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -159,10 +160,11 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path, monkeypat
     target.write_text("旧内容", encoding="utf-8")
 
     def fail(*args):
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
     monkeypatch.setattr("os.replace", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(KaoheError) as caught:
         write_atomic(target, "新内容")
+    assert str(caught.value) == f"{target}: 无法写入：磁盘空间不足\n  提示：请清理磁盘空间后重新运行；已有的输出保持原样"
     assert target.read_text(encoding="utf-8") == "旧内容"
     assert [p.name for p in tmp_path.iterdir()] == ["汇总.html"]
 

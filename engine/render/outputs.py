@@ -1,37 +1,72 @@
-"""Write everything a scoring run produces into one folder, each file atomically.
+"""Write everything a scoring run produces into one folder, as one complete set.
 
     results.json  summary.txt  汇总.xlsx  汇总.html  <单位>.xlsx  <单位>.html
 
-Score sheets are independent of each other, so a large batch is rendered by a
-few forked worker processes (openpyxl's serialisation is the slow part).
+The set is written into a staging folder and swapped in whole (render/files.py),
+so the folder always holds one run's complete output. Score sheets are independent
+of each other, so a large batch is rendered by a few forked worker processes
+(openpyxl's serialisation is the slow part).
 """
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
+import signal
 from pathlib import Path
 
+from ..errors import KaoheError, Location, Problem
 from ..model import Ruleset, UnitResult
-from .files import write_atomic
+from .files import replaced_folder, write_atomic
 from .html import sheet_html, summary_html
 from .json import dumps, results_document
 from .summary import summary_text
 from .xlsx import sheet_xlsx, summary_xlsx
 
 PARALLEL_FROM = 40  # units; below this a process pool costs more than it saves
+SUMMARY_FILES = ("results.json", "summary.txt", "汇总.xlsx", "汇总.html")
+MAX_STEM_BYTES = 180  # file names are limited to 255 bytes; leave room for suffixes and temporary names
+NAME_HINT = "单位名称中的 / \\ : * ? \" < > | 在文件名中都写作 _，大小写也不区分；请核对单位名称"
 _job: tuple[Ruleset, list[UnitResult], Path] | None = None  # handed to forked workers
 
 
 def file_stem(unit: str) -> str:
-    """A unit name made safe as a file name (path separators and control characters removed)."""
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(". ") or "单位"
+    """A unit name made safe as a file name: separators and control characters replaced, length bounded."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", unit).strip(". ") or "单位"
+    if len(stem.encode("utf-8")) > MAX_STEM_BYTES:
+        digest = hashlib.sha256(unit.encode("utf-8")).hexdigest()[:8]
+        cut = stem.encode("utf-8")[:MAX_STEM_BYTES - 10].decode("utf-8", errors="ignore")
+        stem = f"{cut}-{digest}"
+    return stem
+
+
+def check_file_names(results: list[UnitResult]) -> None:
+    """Refuse units whose sheets would land on the same file (or on a summary file), before writing anything."""
+    taken: dict[str, str] = {Path(name).stem.casefold(): "汇总" for name in SUMMARY_FILES}
+    problems = []
+    for result in results:
+        key = file_stem(result.unit).casefold()  # Windows and macOS folders ignore case
+        if key in taken:
+            other = taken[key]
+            clash = "汇总文件" if other == "汇总" else f"单位「{other}」的评分表"
+            problems.append(Problem(Location(result.evidence.file),
+                                    f"单位「{result.unit}」的评分表文件名 {file_stem(result.unit)}.xlsx 与{clash}相同",
+                                    NAME_HINT))
+        else:
+            taken[key] = result.unit
+    if problems:
+        raise KaoheError(problems)
 
 
 def write_sheets(ruleset: Ruleset, result: UnitResult, out_dir: Path) -> None:
     stem = file_stem(result.unit)
     write_atomic(out_dir / f"{stem}.xlsx", sheet_xlsx(ruleset, result))
     write_atomic(out_dir / f"{stem}.html", sheet_html(ruleset, result))
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
 
 
 def _render_slice(indexes: range) -> int:
@@ -42,30 +77,37 @@ def _render_slice(indexes: range) -> int:
 
 
 def write_outputs(ruleset: Ruleset, results: list[UnitResult], out_dir: Path, workers: int | None = None) -> list[Path]:
-    """Write the JSON, the summaries and one score sheet pair per unit; returns the summary files."""
-    global _job
+    """Write the JSON, the summaries and one score sheet pair per unit, replacing `out_dir` as a whole.
+
+    Returns the summary files. Raises KaoheError, with `out_dir` untouched, when names collide,
+    the folder holds files kaohe did not write, another run is writing it, or writing fails."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stems = [file_stem(r.unit) for r in results]
-    if len(set(stems)) != len(stems):
-        raise ValueError("两个单位的名称对应同一个文件名")  # units are unique, so only odd characters can collide
+    check_file_names(results)
+    with replaced_folder(out_dir) as staging:
+        _write_sheets(ruleset, results, staging, workers)
+        for name, text in (("results.json", dumps(results_document(ruleset, results), compact=True)),
+                           ("summary.txt", summary_text(ruleset, results)),
+                           ("汇总.xlsx", summary_xlsx(ruleset, results)),
+                           ("汇总.html", summary_html(ruleset, results))):
+            write_atomic(staging / name, text)
+    return [out_dir / name for name in SUMMARY_FILES]
+
+
+def _write_sheets(ruleset: Ruleset, results: list[UnitResult], folder: Path, workers: int | None) -> None:
+    global _job
     workers = workers or min(os.cpu_count() or 1, 4)
     if workers > 1 and len(results) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-        _job = (ruleset, results, out_dir)
+        _job = (ruleset, results, folder)
         try:
             step = -(-len(results) // (workers * 4))
             slices = [range(i, min(i + step, len(results))) for i in range(0, len(results), step)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                assert sum(pool.map(_render_slice, slices)) == len(results)
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
+                # map_async + get(timeout) keeps the parent interruptible; leaving the block terminates the workers
+                done = pool.map_async(_render_slice, slices).get(timeout=24 * 3600)
+            if sum(done) != len(results):
+                raise RuntimeError(f"评分表数目不符：{sum(done)} ≠ {len(results)}")
         finally:
             _job = None
     else:
         for result in results:
-            write_sheets(ruleset, result, out_dir)
-    written = [
-        write_atomic(out_dir / "results.json", dumps(results_document(ruleset, results), compact=True)),
-        write_atomic(out_dir / "summary.txt", summary_text(ruleset, results)),
-        write_atomic(out_dir / "汇总.xlsx", summary_xlsx(ruleset, results)),
-        write_atomic(out_dir / "汇总.html", summary_html(ruleset, results)),
-    ]
-    return written
+            write_sheets(ruleset, result, folder)
