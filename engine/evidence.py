@@ -3,16 +3,20 @@
 Values are typed by the item's scoring method: yes/no, a declared level, a list
 of declared parts, a count, a number (a rate in % must lie in 0–100), or an
 inspector's judgement with its reason. A value left out or written as null is
-not an error here: the item is reported as unscored, never scored as 0.
+not an error here: the item is reported as unscored, never scored as 0. The unit
+name is required. Every problem is located: file:line:column, a workbook cell, or
+at least the file when the data came without positions.
 """
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, Problems, did_you_mean
+from .errors import KaoheError, Location, Problem, Problems, did_you_mean
 from .fields import Fields, describe
 from .loading import location_of, parse_text, read_document
 from .model import Entry, Event, Evidence, FactSpec, Item, Judgement, Ruleset, format_points
@@ -20,6 +24,8 @@ from .model import Entry, Event, Evidence, FactSpec, Item, Judgement, Ruleset, f
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 YES = ("是", "有", "已完成", "yes")
 NO = ("否", "无", "未完成", "no")
+MAX_UNIT_NAME = 100  # characters
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a unit name, tabs and line breaks too: it names files
 
 
 def load_evidence(path: Path | str, ruleset: Ruleset, rescoring: tuple[str, ...] = ()) -> Evidence:
@@ -40,12 +46,14 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
                        rescoring: tuple[str, ...] = ()) -> Evidence:
     """Check evidence against a ruleset. `rescoring` names other rulesets (last year's) whose evidence is accepted:
     values for items this ruleset no longer has are then set aside and listed, not refused."""
+    if not isinstance(data, dict):
+        raise KaoheError([Problem(location_of(data, fallback=Location(file)),
+                                  f"填报材料应为映射（unit、ruleset、values ……），实际为{describe(data)}")])
     problems = Problems()
     f = Fields(data, "", problems)
     unit = f.text("unit")
-    if unit and ruleset.units and unit not in ruleset.units:
-        problems.add(f.where("unit"), f'单位 "{unit}" 不在细则 {ruleset.id} 的被考核单位名单中',
-                     did_you_mean(unit, ruleset.units) or f"名单：{'、'.join(ruleset.units)}")
+    if f.has("unit") and (data["unit"] is None or isinstance(data["unit"], str)):
+        _check_unit(unit, f.where("unit"), ruleset, problems)
     ruleset_id = f.text("ruleset")
     if ruleset_id and ruleset_id != ruleset.id and ruleset_id not in rescoring:
         problems.add(f.where("ruleset"), f'这份材料是按细则 "{ruleset_id}" 填报的，而不是 "{ruleset.id}"',
@@ -96,8 +104,29 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
                         note=f.text("note", ""), file=file, digest=digest, ignored=tuple(ignored))
     f.raw("year", None)
     f.done()
-    problems.raise_if_any()
+    if problems:  # a plain dict (a test case, a program's data) has no positions: the file at least
+        raise KaoheError(p if p.location.file else replace(p, location=replace(p.location, file=file))
+                         for p in problems.items)
     return evidence
+
+
+def _check_unit(unit: str, where: Location, ruleset: Ruleset, problems: Problems) -> None:
+    """The unit names the score sheet and its file: required, printable, of a sane length, on the roster."""
+    roster = f"名单：{'、'.join(ruleset.units)}" if ruleset.units else ""
+    fill_in = "请填写被考核单位名称" + (f"（{roster}）" if roster else "")
+    control = CONTROL.search(unit)
+    if not unit:
+        problems.add(where, "被考核单位名称是必填的，这里为空", fill_in)
+    elif not unit.strip():
+        problems.add(where, "被考核单位名称只有空白字符", fill_in)
+    elif control:
+        problems.add(where, f"被考核单位名称含有控制字符 U+{ord(control.group()):04X}",
+                     "控制字符常由复制粘贴带入，请删除后重新填写")
+    elif len(unit) > MAX_UNIT_NAME:
+        problems.add(where, f"被考核单位名称过长（{len(unit)} 个字符，最多 {MAX_UNIT_NAME} 个）", roster or fill_in)
+    elif ruleset.units and unit not in ruleset.units:
+        problems.add(where, f'单位 "{unit}" 不在细则 {ruleset.id} 的被考核单位名单中',
+                     did_you_mean(unit, ruleset.units) or roster)
 
 
 def _takes_target(item: Item) -> bool:
@@ -134,6 +163,8 @@ def _typed(item: Item, value: Any, where: Location, problems: Problems) -> Any:
         problems.add(where, f"应填 是/否（true/false），实际为{describe(value)}")
     elif kind == "level":
         names = item.params.names()
+        if isinstance(value, Decimal) and format_points(value) in names:
+            value = format_points(value)  # a level named "3" picked in Excel arrives as the number 3
         if isinstance(value, str) and value in names:
             return value
         shown = f"「{value}」" if isinstance(value, str) else describe(value)
@@ -189,9 +220,12 @@ def _number(item: Item, value: Any, where: Location, problems: Problems, what: s
 
 
 def _judgement(item: Item, value: Any, where: Location, problems: Problems) -> Judgement | None:
-    f = Fields(value, where.path, problems, "映射（score、reason）")
-    if not f.ok:
+    if not isinstance(value, dict):
+        shown = format_points(value) if isinstance(value, Decimal) else "分数"
+        problems.add(where, f"核查评分项应填分数和理由（score、reason），实际为{describe(value)}",
+                     f"写成 {{score: {shown}, reason: 评分理由}}")
         return None
+    f = Fields(value, where.path, problems)
     score = f.decimal("score")
     if score is not None and not Decimal(0) <= score <= item.points:
         problems.add(f.where("score"), f"核查评分 {score} 超出本项分值范围 0–{format_points(item.points)} 分")
@@ -212,6 +246,8 @@ def _fact(spec: FactSpec, raw: Any, where: Location, problems: Problems) -> Any:
     if spec.kind == "yes_no":
         if isinstance(raw, bool):
             return raw
+        if raw in YES or raw in NO:
+            return raw in YES
         problems.add(where, f"应填 是/否（true/false），实际为{describe(raw)}")
     elif spec.kind == "number":
         if isinstance(raw, Decimal) and not isinstance(raw, bool):
@@ -227,7 +263,12 @@ def _fact(spec: FactSpec, raw: Any, where: Location, problems: Problems) -> Any:
             return None
         events = []
         for index, entry in enumerate(raw):
-            e = Fields(entry, f"{where.path}[{index + 1}]", problems)
+            path = f"{where.path}[{index + 1}]"
+            if not isinstance(entry, dict):
+                problems.add(location_of(raw, index, where).at(path),
+                             f"应为一起事件（kind、date、title、files），实际为{describe(entry)}")
+                continue
+            e = Fields(entry, path, problems)
             kind = e.choice("kind", spec.kinds) if spec.kinds else e.text("kind")
             events.append(Event(kind=kind, date=e.date("date", None), title=e.text("title", ""),
                                 files=e.texts("files")))

@@ -2,7 +2,9 @@
 
 The result has the same shape as an evidence YAML file, so `evidence_from_data`
 checks it with the same rules and messages; only the places read differently:
-`鹿城区.xlsx › 填报 › F12`.
+`鹿城区.xlsx › 填报 › F12`. What only a workbook can get wrong is refused here,
+all problems at once: a number no assessment uses (1e308, twenty decimals), text
+with control characters, and an 有/无 answer that disagrees with the 事件 sheet.
 """
 from __future__ import annotations
 
@@ -17,16 +19,29 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
-from .errors import KaoheError, Location, Problem
-from .loading import Mapping, Sequence, read_bytes
+from .errors import KaoheError, Location, Problem, Problems, did_you_mean
+from .fields import describe
+from .loading import (
+    MAX_WORKBOOK_BYTES,
+    OLE_SIGNATURE,
+    Mapping,
+    Sequence,
+    number_problem,
+    read_bytes,
+    text_problem,
+)
 from .render.fillin import (
+    ASK,
+    EVENT_COLUMNS,
     EVENT_SHEET,
+    EVENTS_ASK,
     FACT_PREFIX,
     FILES,
     FILL_SHEET,
     HEADER_ROW,
+    JUDGED_ASK,
     NOTE,
     PART_MARK,
     RULESET_CELL,
@@ -34,9 +49,14 @@ from .render.fillin import (
     TARGET,
     UNIT_CELL,
     VALUE,
+    YES_NO,
 )
 
 SPLIT_FILES = re.compile(r"[；;，,\n]+")
+# Excel writes a control character into the file as _x0007_ (_x000D_ for a carriage return); openpyxl leaves it so.
+EXCEL_ESCAPE = re.compile(r"_x00([01][0-9a-f])_", re.IGNORECASE)
+EVENT_KEYS = ((2, "kind"), (3, "date"), (4, "title"))
+MAX_ROWS = 10_000  # a filled template has a few dozen rows; reading a million empty ones would take minutes
 
 
 def _mapping(loc: Location) -> Mapping:
@@ -56,136 +76,240 @@ def _set(container: Mapping, key: str, value: Any, loc: Location) -> None:
     container.key_locs[key] = loc
 
 
+def _files(text: Any) -> list[str]:
+    return [f.strip() for f in SPLIT_FILES.split(str(text)) if f.strip()]
+
+
+class _Cells:
+    """Reads cells as evidence data; a cell that cannot be used is a problem at that cell, read as blank."""
+
+    def __init__(self, shown: str):
+        self.shown, self.problems = shown, Problems()
+
+    def where(self, ws: Worksheet, row: int, column: int) -> Location:
+        return Location(self.shown, row, column, sheet=ws.title, cell=f"{get_column_letter(column)}{row}")
+
+    def value(self, ws: Worksheet, row: int, column: int) -> Any:
+        value, problem, hint = _scalar(ws.cell(row, column))
+        if problem:
+            self.problems.add(self.where(ws, row, column), problem, hint)
+            return None
+        return value
+
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a filled template unpacks to well under 1 MB
+
+
+def _check_unpacked_size(raw: bytes, shown: str) -> None:
+    """Refuse a zip bomb before openpyxl inflates it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip at all: load_workbook says so below
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise KaoheError([Problem(Location(shown), f"工作簿解压后过大（{unpacked // 1024 // 1024} MB，"
+                                                   f"上限 {MAX_UNPACKED_BYTES // 1024 // 1024} MB）",
+                                  "请用 kaohe template 生成的填报表")])
+
+
 def read_workbook(path: Path | str) -> tuple[Mapping, str]:
     """(evidence data, sha256 of the file). Raises KaoheError for a file that is not a usable workbook."""
     shown = str(path)
-    raw = read_bytes(path)
+    raw = read_bytes(path, MAX_WORKBOOK_BYTES)
+    if raw.startswith(OLE_SIGNATURE):
+        raise KaoheError([Problem(Location(shown), "这是旧版 Excel/WPS 文件（.xls），kaohe 读不了",
+                                  "请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再提交")])
+    _check_unpacked_size(raw, shown)
     try:
         workbook = load_workbook(io.BytesIO(raw), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise KaoheError([Problem(Location(shown), f"无法打开工作簿：文件已损坏或不是 Excel 工作簿（.xlsx）（{exc}）",
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
+        raise KaoheError([Problem(Location(shown), "无法打开工作簿：文件已损坏或不是 Excel 工作簿（.xlsx）",
                                   "请用 kaohe template 生成的填报表，填好后另存为 .xlsx")]) from None
-    if FILL_SHEET not in workbook.sheetnames:
+    ws = workbook[FILL_SHEET] if FILL_SHEET in workbook.sheetnames else None
+    if not isinstance(ws, Worksheet):
         raise KaoheError([Problem(Location(shown, sheet=FILL_SHEET),
                                   f"工作簿中没有“{FILL_SHEET}”表（现有：{'、'.join(workbook.sheetnames)}）",
                                   "请用 kaohe template 生成的填报表")])
-    ws = workbook[FILL_SHEET]
-
-    def where(row: int, column: int) -> Location:
-        return Location(shown, row, column, sheet=FILL_SHEET, cell=f"{get_column_letter(column)}{row}")
-
+    _check_size(workbook, shown)
+    cells = _Cells(shown)
     data = _mapping(Location(shown, sheet=FILL_SHEET))
     for key, name in (("unit", UNIT_CELL), ("ruleset", RULESET_CELL)):
         header = ws[name]
-        _set(data, key, _scalar(header), where(header.row, header.column))
-    values, targets, facts = (_mapping(where(HEADER_ROW, column)) for column in (1, TARGET, 1))
+        _set(data, key, cells.value(ws, header.row, header.column), cells.where(ws, header.row, header.column))
+    values, targets = (_mapping(cells.where(ws, HEADER_ROW, column)) for column in (1, TARGET))
     parts: dict[str, list] = {}
+    fact_rows = []
     for row in range(HEADER_ROW + 1, ws.max_row + 1):
-        key = _scalar(ws.cell(row, 1))
+        key = cells.value(ws, row, 1)
         if key is None:
             continue
         key = str(key)
-        value = _scalar(ws.cell(row, VALUE))
+        value = cells.value(ws, row, VALUE)
+        value_at = cells.where(ws, row, VALUE)
         if key.startswith(FACT_PREFIX):
-            name = key[len(FACT_PREFIX):]
-            if value is not None:
-                fact = _events(workbook, ws.cell(row, 2).value, shown) if value in ("有", "无") else value
-                _set(facts, name, [] if value == "无" else fact, where(row, VALUE))
+            ask = str(ws.cell(row, ASK).value or "")
+            fact_rows.append((key[len(FACT_PREFIX):], str(cells.value(ws, row, 2) or ""), value, value_at,
+                              EVENTS_ASK in ask))
             continue
         if PART_MARK in key:
             item_id, part = key.split(PART_MARK, 1)
-            parts.setdefault(item_id, []).append((part, value, where(row, VALUE)))
+            parts.setdefault(item_id, []).append((part, value, value_at))
             continue
-        target = _scalar(ws.cell(row, TARGET))
+        target = cells.value(ws, row, TARGET)
         if target is not None:
-            _set(targets, key, target, where(row, TARGET))
-        files = _scalar(ws.cell(row, FILES))
-        self_score = _scalar(ws.cell(row, SELF))
-        note = _scalar(ws.cell(row, NOTE))
-        entry = _mapping(where(row, VALUE))
-        if isinstance(value, (Decimal, str)) and note is not None and _is_judged_row(ws, row):
-            value = _judgement(value, note, where(row, VALUE), where(row, NOTE))
+            _set(targets, key, target, cells.where(ws, row, TARGET))
+        files = cells.value(ws, row, FILES)
+        self_score = cells.value(ws, row, SELF)
+        note = cells.value(ws, row, NOTE)
+        entry = _mapping(value_at)
+        if value is not None and str(ws.cell(row, ASK).value or "").startswith(JUDGED_ASK):
+            value = _judgement(value, note, value_at, cells.where(ws, row, NOTE))
             note = None
-        _set(entry, "value", value, where(row, VALUE))
+        _set(entry, "value", value, value_at)
         if files is not None:
-            _set(entry, "files", [f.strip() for f in SPLIT_FILES.split(str(files)) if f.strip()], where(row, FILES))
+            _set(entry, "files", _files(files), cells.where(ws, row, FILES))
         if self_score is not None:
-            _set(entry, "self_score", self_score, where(row, SELF))
+            _set(entry, "self_score", self_score, cells.where(ws, row, SELF))
         if note is not None:
-            _set(entry, "note", str(note), where(row, NOTE))
-        _set(values, key, entry, where(row, VALUE))
+            _set(entry, "note", str(note), cells.where(ws, row, NOTE))
+        _set(values, key, entry, value_at)
     for item_id, rows in parts.items():
-        given = [(part, value, loc) for part, value, loc in rows if value is not None]
-        if not given:
-            continue  # no part answered: the value is missing, not "none done"
-        done = _sequence(given[0][2])
-        for part, value, loc in given:
-            if value not in ("是", "否"):
-                raise KaoheError([Problem(loc.at(f"values › {item_id}"), f"应填 是/否，实际为“{value}”")])
-            if value == "是":
-                done.append(part)
-                done.item_locs.append(loc)
-        entry = values.get(item_id) or _mapping(given[0][2])
-        _set(entry, "value", done, given[0][2])
-        _set(values, item_id, entry, values.key_locs.get(item_id, given[0][2]))
+        _parts(values, item_id, rows, cells.problems)
     _set(data, "values", values, values.loc)
     if targets:
         _set(data, "targets", targets, targets.loc)
+    facts = _facts(workbook, fact_rows, cells, cells.where(ws, HEADER_ROW, 1))
     if facts:
         _set(data, "facts", facts, facts.loc)
+    cells.problems.raise_if_any()
     return data, hashlib.sha256(raw).hexdigest()
 
 
-def _is_judged_row(ws, row: int) -> bool:
-    return str(ws.cell(row, 4).value or "").startswith("核查评分")
+def _check_size(workbook, shown: str) -> None:
+    for name in (FILL_SHEET, EVENT_SHEET):
+        ws = workbook[name] if name in workbook.sheetnames else None
+        if isinstance(ws, Worksheet) and ws.max_row > MAX_ROWS:
+            raise KaoheError([Problem(Location(shown, sheet=name),
+                                      f"“{name}”表写到了第 {ws.max_row} 行，超出填报表的 {MAX_ROWS} 行上限",
+                                      "请用 kaohe template 生成的填报表，不要在表格下方粘贴其他内容")])
 
 
 def _judgement(score, reason, score_loc: Location, reason_loc: Location) -> Mapping:
+    """A judged row: the score in the value cell, the reason in 备注 (a blank reason is refused by the checks)."""
     out = _mapping(score_loc)
     _set(out, "score", score, score_loc)
-    _set(out, "reason", str(reason), reason_loc)
+    _set(out, "reason", "" if reason is None else str(reason), reason_loc)
     return out
 
 
-def _events(workbook, fact_title: str, shown: str) -> Sequence:
-    ws = workbook[EVENT_SHEET] if EVENT_SHEET in workbook.sheetnames else None
-    found = _sequence(Location(shown, sheet=EVENT_SHEET))
-    if ws is None:
-        return found
-    for row in range(2, ws.max_row + 1):
-        if _scalar(ws.cell(row, 1)) != fact_title:
+def _parts(values: Mapping, item_id: str, rows: list, problems: Problems) -> None:
+    """The 是/否 answers on the part rows of a `parts` item, as the list of parts done."""
+    given = [(part, value, loc) for part, value, loc in rows if value is not None]
+    if not given:
+        return  # no part answered: the value is missing, not "none done"
+    done = _sequence(given[0][2])
+    for part, value, loc in given:
+        if value not in YES_NO and not isinstance(value, bool):
+            problems.add(loc.at(f"values › {item_id}"), f"应填 是/否，实际为{describe(value)}",
+                         f"“{part}”完成了填“是”，没有完成填“否”")
+        elif value is True or value == YES_NO[0]:
+            done.append(part)
+            done.item_locs.append(loc)
+    entry = values.get(item_id) or _mapping(given[0][2])
+    _set(entry, "value", done, given[0][2])
+    _set(values, item_id, entry, values.key_locs.get(item_id, given[0][2]))
+
+
+def _facts(workbook, fact_rows: list, cells: _Cells, loc: Location) -> Mapping:
+    """The fact rows of 填报; a fact of events is its rows on the 事件 sheet, which must agree with its 有/无."""
+    facts = _mapping(loc)
+    titles = [title for _, title, _, _, events in fact_rows if events]
+    listed = _event_rows(workbook, titles, cells)
+    sheet = EVENT_SHEET if EVENT_SHEET in workbook.sheetnames else ""
+    for name, title, answer, where, events in fact_rows:
+        at = where.at(f"facts › {name}")
+        if not events:
+            if answer is not None:
+                _set(facts, name, answer, where)
             continue
-        loc = Location(shown, row, 1, sheet=EVENT_SHEET, cell=f"A{row}")
-        event = _mapping(loc)
-        for column, key in ((2, "kind"), (3, "date"), (4, "title")):
-            value = _scalar(ws.cell(row, column))
+        found = listed.get(title) or _sequence(Location(cells.shown, sheet=EVENT_SHEET))
+        rows = "、".join(str(event_loc.line) for event_loc in found.item_locs)
+        if answer == "有" and found:
+            _set(facts, name, found, where)
+        elif answer == "有" and not sheet:
+            cells.problems.add(at, f"答“有”，但工作簿中没有“{EVENT_SHEET}”表（现有：{'、'.join(workbook.sheetnames)}）",
+                               f"请在 kaohe template 生成的填报表的“{EVENT_SHEET}”表逐条填写事件，或改答“无”")
+        elif answer == "有":
+            cells.problems.add(at, f"答“有”，但“{EVENT_SHEET}”表中没有“{title}”的事件行",
+                               f"请在“{EVENT_SHEET}”表逐条填写事件（“事实”列选“{title}”），或改答“无”")
+        elif answer == "无" and found:
+            cells.problems.add(at, f"答“无”，但“{EVENT_SHEET}”表第 {rows} 行填了“{title}”的事件",
+                               "两者须一致：有事件请改答“有”，没有事件请删除这些事件行")
+        elif answer == "无":
+            _set(facts, name, found, where)
+        elif answer is None and found:
+            cells.problems.add(at, f"未答“有/无”，但“{EVENT_SHEET}”表第 {rows} 行填了“{title}”的事件",
+                               "请改答“有”；如果这些事件不该填报，请删除事件行并答“无”")
+        elif answer is not None:
+            cells.problems.add(at, f"应填 有/无，实际为{describe(answer)}",
+                               f"请从下拉列表选择“有”或“无”；有事件的逐条填在“{EVENT_SHEET}”表")
+    return facts
+
+
+def _event_rows(workbook, titles: list[str], cells: _Cells) -> dict[str, Sequence]:
+    """The rows of the 事件 sheet by fact title; a row that names no fact of events is refused."""
+    if EVENT_SHEET not in workbook.sheetnames or not isinstance(workbook[EVENT_SHEET], Worksheet):
+        return {}
+    ws = workbook[EVENT_SHEET]
+    listed: dict[str, Sequence] = {}
+    for row in range(2, ws.max_row + 1):
+        fact, *rest = (cells.value(ws, row, column) for column in range(1, len(EVENT_COLUMNS) + 1))
+        where = cells.where(ws, row, 1)
+        if fact is None:
+            if any(value is not None for value in rest):
+                cells.problems.add(where, "这一行填了事件，但没有填“事实”列",
+                                   f"请在“事实”列选择事件所属的事实（{'、'.join(titles) or '本细则没有事件类事实'}），"
+                                   "或删除这一行")
+            continue
+        fact = str(fact)
+        if fact not in titles:
+            listed_titles = f"可选：{'、'.join(titles)}" if titles else "本细则没有要逐条填报的事件"
+            hint = did_you_mean(fact, titles) or listed_titles
+            cells.problems.add(where, f"“事实”列填的“{fact}”不是填报表中需要逐条填报事件的事实", hint)
+            continue
+        event = _mapping(where)
+        for (column, key), value in zip(EVENT_KEYS, rest[:len(EVENT_KEYS)], strict=True):
             if value is not None:
-                cell_loc = Location(shown, row, column, sheet=EVENT_SHEET, cell=f"{get_column_letter(column)}{row}")
-                _set(event, key, value if key != "title" else str(value), cell_loc)
-        files = _scalar(ws.cell(row, 5))
-        if files is not None:
-            _set(event, "files", [f.strip() for f in SPLIT_FILES.split(str(files)) if f.strip()],
-                 Location(shown, row, 5, sheet=EVENT_SHEET, cell=f"E{row}"))
+                _set(event, key, str(value) if key == "title" else value, cells.where(ws, row, column))
+        if rest[-1] is not None:
+            _set(event, "files", _files(rest[-1]), cells.where(ws, row, len(EVENT_COLUMNS)))
+        found = listed.setdefault(fact, _sequence(where))
         found.append(event)
-        found.item_locs.append(loc)
-    return found
+        found.item_locs.append(where)
+    return listed
 
 
-def _scalar(cell) -> Any:
-    """A cell's value as evidence data: Decimal for numbers (a %-formatted 0.935 is 93.5), date, or trimmed text."""
+def _scalar(cell) -> tuple[Any, str, str]:
+    """(value, problem, hint) of a cell as evidence data: Decimal for numbers (a %-formatted 0.935 is 93.5), date,
+    or trimmed text; a problem (with its hint) for a number or text no evidence can hold."""
     value = cell.value
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
+    if value is None or isinstance(value, bool):
+        return value, "", ""
     if isinstance(value, (int, float)):
         number = Decimal(str(value))  # Excel stores binary doubles; str() gives back the digits shown
         if "%" in (cell.number_format or ""):
             number *= 100
-        return number
+        problem = number_problem(number)
+        if problem:
+            return None, f"无法使用的数字 {number}：{problem}", "请填写实际的数值（四舍五入到所需的位数）"
+        return number, "", ""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return value.date(), "", ""
     if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    return text or None
+        return value, "", ""
+    text = EXCEL_ESCAPE.sub(lambda escape: chr(int(escape.group(1), 16)), str(value)).strip()
+    problem = text_problem(text)
+    if problem:
+        return None, problem, ""
+    return text or None, "", ""

@@ -25,13 +25,15 @@ FILL_SHEET, EVENT_SHEET, LIST_SHEET, HELP_SHEET = "填报", "事件", "选项", 
 HEADER_ROW = 5
 COLUMNS = ("指标编号", "考核项目", "评分标准", "填报内容", "计量单位", "填报值", "适用目标", "本单位备案目标",
            "佐证材料", "自评得分", "备注", "依据")
-VALUE, TARGET, FILES, SELF, NOTE = 6, 8, 9, 10, 11  # fill-in columns
+ASK, VALUE, TARGET, FILES, SELF, NOTE = 4, 6, 8, 9, 10, 11  # 填报内容 and the fill-in columns
 WIDTHS = (11, 18, 34, 24, 8, 14, 10, 12, 26, 9, 24, 36)
 EVENT_COLUMNS = ("事实", "类型", "日期", "事件名称", "佐证材料")
 PART_MARK = "｜"  # 二.6｜部分名称: one row per part of a `parts` item
 FACT_PREFIX = "事实："
 YES_NO = ("是", "否")
 HAS_EVENTS = ("有", "无")
+JUDGED_ASK = "核查评分"  # 填报内容 of a judged item starts so: its reason goes in 备注
+EVENTS_ASK = f"（{'/'.join(HAS_EVENTS)}）"  # in 填报内容 of a fact of events: answered 有/无, the events on 事件
 UNIT_CELL, RULESET_CELL = "B2", "B3"
 FILL_COLOR = PatternFill("solid", fgColor="FFFDE7")
 OPEN = Protection(locked=False)
@@ -62,7 +64,7 @@ def _ask(item: Item) -> tuple[str, tuple]:
         return f"个数（{getattr(item.params, 'counted', '项')}），不小于0的整数", ("whole", None)
     if kind == "judgement":
         step = f"，按{format_points(item.params.step)}分计" if item.params.step else ""
-        ask = f"核查评分（0–{format_points(item.points)}分{step}），理由写在备注栏"
+        ask = f"{JUDGED_ASK}（0–{format_points(item.points)}分{step}），理由写在备注栏"
         return ask, ("decimal", (Decimal(0), item.points))
     low, high = item.value_range
     shown = [format_points(edge) if edge is not None else "不限" for edge in (low, high)]
@@ -94,8 +96,8 @@ def rows_for(ruleset: Ruleset) -> list[Row]:
 def _fact_row(spec: FactSpec) -> Row:
     key = f"{FACT_PREFIX}{spec.name}"
     if spec.kind == "events":
-        return Row(key, None, spec.title, "", f"有无{spec.title}（有/无）；有则逐起填在“{EVENT_SHEET}”表", "", "", "",
-                   ("list", HAS_EVENTS), takes_extras=False)
+        ask = f"有无{spec.title}{EVENTS_ASK}；有则逐起填在“{EVENT_SHEET}”表"
+        return Row(key, None, spec.title, "", ask, "", "", "", ("list", HAS_EVENTS), takes_extras=False)
     if spec.kind == "yes_no":
         return Row(key, None, spec.title, "", "是/否", "", "", "", ("list", YES_NO), takes_extras=False)
     if spec.kind == "count":
@@ -168,7 +170,8 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
     put(ws, 2, 1, "被考核单位", font=BOLD)
     put(ws, 2, 2, unit)
     _open_cell(ws, 2, 2)
-    _validation(ws, lists, ("list", ruleset.units), UNIT_CELL, "被考核单位")
+    if ruleset.units:
+        _validation(ws, lists, ("list", ruleset.units), UNIT_CELL, "被考核单位")
     put(ws, 3, 1, "细则", font=BOLD)
     put(ws, 3, 2, ruleset.id)
     put(ws, 3, 3, f"{ruleset.title}（版本 {ruleset.version}，摘要 {ruleset.digest[:12]}）", border=False)
@@ -249,7 +252,8 @@ def _help_sheet(workbook: Workbook, ruleset: Ruleset) -> None:
         ("5. “佐证材料”填材料的文件名或编号，多份用分号隔开；“自评得分”填本单位自评的分数；"
          "核查评分项的理由写在“备注”栏。", FONT),
         (f"6. 有事件的，在“{EVENT_SHEET}”表逐起填写类型、日期、名称和佐证材料，并在“填报”表对应的事实行选“有”；"
-         "没有事件请选“无”。", FONT),
+         f"没有事件请选“无”。两者必须一致：选“有”而“{EVENT_SHEET}”表没有对应的事件行，或选“无”（或未选）"
+         "却填了事件行，材料都会被退回。", FONT),
         ("7. 填好后用 kaohe check 自查（暂定得分、缺少的数据和佐证材料、自评分与计算分的差异、升档还差多少），"
          "再报送。", FONT),
     ]
