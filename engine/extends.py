@@ -12,13 +12,20 @@ import os
 from pathlib import Path
 
 from .errors import KaoheError, Location, Problem, Problems, did_you_mean
-from .fields import Fields
+from .fields import Fields, describe
 from .loading import Mapping, Sequence, location_of, read_document
 
 CHANGE_KEYS = ("item_changes", "outcome_changes")
 
 
 MAX_CHAIN = 20  # rulesets in one extends chain; real chains are a few years long
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists() or path.with_suffix(".yaml").exists()
+    except (OSError, ValueError):  # a name too long for the file system, or with a NUL in it
+        return False
 
 
 def ruleset_file(path: Path) -> Path:
@@ -39,7 +46,7 @@ def resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[Mapping, list[str]
     if not isinstance(parent_ref, str) or not parent_ref:
         raise KaoheError([Problem(where, "extends 应为上一版细则的路径（相对于本文件）")])
     parent_path = Path(os.path.normpath(path.parent / parent_ref))  # kept relative, as the user wrote it
-    if not (parent_path.exists() or parent_path.with_suffix(".yaml").exists()):
+    if not _exists(parent_path):
         raise KaoheError([Problem(where, f"extends 指向的细则不存在：{parent_ref}", "路径相对于本文件所在文件夹")])
     parent_file = ruleset_file(parent_path)
     chain = seen + (path.resolve(),)
@@ -86,13 +93,27 @@ def _merge(parent: Mapping, child: Mapping) -> Mapping:
         merged.key_locs[key] = child.key_locs[key]
     changes = Fields(child, "", problems)
     item_changes = changes.mapping("item_changes", None)
-    if item_changes is not None:
+    if item_changes is not None and _is_list(merged, "items", problems):
         merged["items"] = _apply_item_changes(merged.get("items"), item_changes, problems)
     outcome_changes = changes.mapping("outcome_changes", None)
-    if outcome_changes is not None:
+    if outcome_changes is not None and _is_list(merged, "outcomes", problems):
         merged["outcomes"] = _apply_flat_changes(merged.get("outcomes"), outcome_changes, problems, "结果规则")
     problems.raise_if_any()
     return merged
+
+
+def _is_list(merged: Mapping, key: str, problems: Problems) -> bool:
+    """Changes apply to an inherited list (or to none yet); anything else is reported where it was written."""
+    if merged.get(key) is None or isinstance(merged[key], Sequence):
+        return True
+    problems.add(merged.key_locs.get(key, merged.loc), f"{key} 应为列表，实际为{describe(merged[key])}，无法在其上修改")
+    return False
+
+
+def _empty(loc: Location) -> Sequence:
+    out = Sequence()
+    out.loc, out.item_locs = loc, []
+    return out
 
 
 def _merge_by_id(old: Sequence, new: Sequence) -> Sequence:
@@ -146,7 +167,7 @@ def _patch(target: Mapping, patch: Mapping) -> None:
 
 
 def _apply_item_changes(items, changes: Mapping, problems: Problems):
-    items = _deep_copy(items) if items is not None else Sequence()
+    items = _deep_copy(items) if items is not None else _empty(changes.loc)
     fields = Fields(changes, "item_changes", problems)
     for index, item_id in enumerate(fields.sequence("remove", None)):
         table = _index_items(items)
@@ -208,7 +229,7 @@ def _apply_item_changes(items, changes: Mapping, problems: Problems):
 
 
 def _apply_flat_changes(entries, changes: Mapping, problems: Problems, what: str):
-    entries = _deep_copy(entries) if entries is not None else Sequence()
+    entries = _deep_copy(entries) if entries is not None else _empty(changes.loc)
     fields = Fields(changes, "outcome_changes", problems)
     ids = lambda: [e.get("id") if isinstance(e, dict) else None for e in entries]  # noqa: E731
     for index, entry_id in enumerate(fields.sequence("remove", None)):

@@ -64,7 +64,7 @@ MAX_DECIMALS = 12
 # Tags a plain YAML or JSON document resolves to; any other (!!python/…, !!binary, !!set) is refused.
 PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
               ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates: not encodable
 
 
 def number_problem(number: Decimal) -> str:
@@ -82,7 +82,8 @@ def text_problem(text: str) -> str:
     """Why a text value cannot be used ('' when it can): control characters or excessive length."""
     bad = CONTROL.search(text)
     if bad:
-        return (f"文字中含有控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）："
+        kind = "无效的字符" if "\ud800" <= bad.group() <= "\udfff" else "控制字符"
+        return (f"文字中含有{kind} U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）："
                 "请删除它（常见于从其他软件复制的文字）")
     if len(text) > MAX_STRING:
         return f"文字过长（{len(text):,} 个字符，最多 {MAX_STRING:,} 个）"
@@ -200,13 +201,15 @@ def _build(node: yaml.Node, file: str, problems: list[Problem], budget: _Budget,
             problems.append(Problem(_mark(node, file), f'{problem}："{node.value[:40]}"'))
             return None
         return number
-    if node.tag == "tag:yaml.org,2002:timestamp":
-        try:
-            return _Builder().construct_object(node)
-        except (ValueError, OverflowError):
-            problems.append(Problem(_mark(node, file), f'无效的日期 "{node.value}"', "日期写作 2014-07-29"))
-            return None
-    value = _Builder().construct_object(node)
+    try:
+        value = _Builder().construct_object(node)
+    except Exception:  # noqa: BLE001 - PyYAML fails in several ways on an explicit !!bool or !!timestamp it cannot read
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            problems.append(Problem(_mark(node, file), f'无效的日期 "{node.value[:40]}"', "日期写作 2014-07-29"))
+        else:
+            problems.append(Problem(_mark(node, file), f'无法按标签 {_short_tag(node.tag)} 读取 "{node.value[:40]}"',
+                                    "请删除该标签"))
+        return None
     if isinstance(value, str):
         problem = text_problem(value)
         if problem:
@@ -300,7 +303,7 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
     for pattern, chinese in _YAML_PROBLEMS:
         found = re.match(pattern, problem)
         if found:
-            return chinese.format(*found.groups())
+            return chinese.format(*found.groups()) if found.groups() else chinese
     return "此处的格式无法识别"
 
 

@@ -50,6 +50,11 @@ def check_text(tmp_path, text: str | bytes, name: str = "材料.yaml"):
     ("a: &x 1\nb: &x 2\n", ":2:4: YAML/JSON 格式错误：锚点 &x 重复定义\n"),
     ('unit: "\\q"\n', ":1:9: YAML/JSON 格式错误：双引号文字中的转义 \\q 无效（反斜杠本身请写作 \\\\，或改用单引号）\n"),
     ("date: 2014-02-30\n", ':1:7: 无效的日期 "2014-02-30"\n  提示：日期写作 2014-07-29\n'),
+    ("a: {b: 1", ':1:9: YAML/JSON 格式错误：映射缺少 "," 或 "}"\n'),
+    ("x: !!timestamp 开展试点\n", ':1:4: 无效的日期 "开展试点"\n'),
+    ("x: !!bool 开展试点\n", ':1:4: 无法按标签 !!bool 读取 "开展试点"\n  提示：请删除该标签\n'),
+    ('{"unit": "鹿城区", "files": ["\\uD800统计表.xlsx"]}',
+     ":1:27: 文字中含有无效的字符 U+D800（第 1 个字符）：请删除它（常见于从其他软件复制的文字）\n"),
 ])
 def test_hostile_yaml_is_refused_quickly_with_a_located_chinese_message(tmp_path, text, message):
     result, path, seconds = check_text(tmp_path, text)
@@ -116,6 +121,41 @@ def test_extends_pointing_at_itself_or_a_device_is_refused_at_once(tmp_path, tar
     assert time.monotonic() - started < 5
     assert result.exit_code == 1
     assert f"{path}:{line}:10: {message}" in result.stderr
+
+
+def national_copy(tmp_path, edit) -> Path:
+    shutil.copytree(ROOT / "rulesets", tmp_path / "rulesets")
+    path = tmp_path / "rulesets" / "national-2013" / "ruleset.yaml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
+def test_a_child_adding_outcome_rules_to_a_parent_without_any(tmp_path):
+    """hubei-2015 adds an outcome rule; here nobody up its chain has `outcomes:` at all."""
+    national_copy(tmp_path, lambda text: text[:text.index("\noutcomes:")] + "\n")
+    result = run("validate", tmp_path / "rulesets" / "hubei-2015")
+    assert "内部错误" not in result.stderr
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_parent_whose_items_are_not_a_list_is_reported_where_it_was_written(tmp_path):
+    path = national_copy(tmp_path, lambda text: text[:text.index("\nitems:")] + '\nitems: ""\n'
+                         + text[text.index("\noutcomes:"):])
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if row == 'items: ""')
+    result = run("validate", tmp_path / "rulesets" / "hubei-2015")
+    assert result.exit_code == 1
+    assert f"{path}:{line}:8: items 应为列表，实际为文字 \"\"，无法在其上修改" in result.stderr
+
+
+def test_an_extends_name_too_long_for_the_file_system(tmp_path):
+    folder = tmp_path / "r"
+    shutil.copytree(WENZHOU, folder)
+    path = folder / "ruleset.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("extends: ../national-2013/ruleset.yaml",
+                                                             "extends: " + "长" * 200), encoding="utf-8")
+    result = run("validate", folder)
+    assert result.exit_code == 1
+    assert "extends 指向的细则不存在：" + "长" * 200 in result.stderr
 
 
 def test_click_usage_errors_are_chinese():
