@@ -7,7 +7,8 @@ import click
 
 from kaohe.engine import load_ruleset
 from kaohe.engine.diff import diff, diff_report
-from kaohe.engine.render.files import write_atomic
+from kaohe.engine.extends import chain_files
+from kaohe.engine.render.files import refuse_overlap, write_atomic
 from kaohe.engine.render.report import report_html, report_text, report_xlsx
 
 from .options import quiet_option
@@ -29,9 +30,19 @@ def diff_command(old, new, html_file, xlsx_file, quiet) -> None:
     """
     before, after = load_ruleset(old), load_ruleset(new)
     report = diff_report(before, after, diff(before, after))
+    write_reports(report, html_file, xlsx_file, quiet, [*chain_files(old), *chain_files(new)])
     click.echo(report_text(report), nl=False)
-    for path, render in ((html_file, report_html), (xlsx_file, report_xlsx)):
+
+
+def write_reports(report, html_file, xlsx_file, quiet, inputs: list[Path]) -> None:
+    """Render every report before writing any, so a failure leaves no report of a run that did not finish.
+    A report file that is one of the inputs is refused before anything is written."""
+    for path in (html_file, xlsx_file):
         if path is not None:
-            write_atomic(path, render(report))
-            if not quiet:
-                click.echo(f"报告已写入 {path}", err=True)
+            refuse_overlap(inputs, path, output_is_folder=False)
+    rendered = [(path, render(report)) for path, render in ((html_file, report_html), (xlsx_file, report_xlsx))
+                if path is not None]
+    for path, content in rendered:
+        write_atomic(path, content)
+        if not quiet:
+            click.echo(f"报告已写入 {path}", err=True)

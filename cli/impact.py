@@ -6,11 +6,12 @@ from pathlib import Path
 import click
 
 from kaohe.engine import load_ruleset
+from kaohe.engine.extends import chain_files
 from kaohe.engine.impact import impact, impact_document, impact_report, load_pairs
-from kaohe.engine.render.files import write_atomic
 from kaohe.engine.render.json import dumps
-from kaohe.engine.render.report import report_html, report_text, report_xlsx
+from kaohe.engine.render.report import report_text
 
+from .diff import write_reports
 from .options import json_option, quiet_option
 from .score import evidence_paths
 
@@ -36,12 +37,10 @@ def impact_command(old, new, evidence, as_json, html_file, xlsx_file, quiet) -> 
       kaohe impact rulesets/hubei-2014 rulesets/hubei-2015 rulesets/hubei-2014/samples --html 影响.html
     """
     before, after = load_ruleset(old), load_ruleset(new)
-    old_batch, new_batch = load_pairs(before, after, evidence_paths(evidence))
+    paths = evidence_paths(evidence)
+    inputs = [*chain_files(old), *chain_files(new), *paths]
+    old_batch, new_batch = load_pairs(before, after, paths)
     result = impact(before, after, old_batch, new_batch)
     report = impact_report(result)
+    write_reports(report, html_file, xlsx_file, quiet, inputs)
     click.echo(dumps(impact_document(result)) if as_json else report_text(report), nl=False)
-    for path, render in ((html_file, report_html), (xlsx_file, report_xlsx)):
-        if path is not None:
-            write_atomic(path, render(report))
-            if not quiet:
-                click.echo(f"报告已写入 {path}", err=True)

@@ -5,7 +5,16 @@ from pathlib import Path
 
 import click
 
-from kaohe.engine import KaoheError, evaluate, load_evidence, load_ruleset, results_document, summary_text
+from kaohe.engine import (
+    KaoheError,
+    Location,
+    Problem,
+    evaluate,
+    load_evidence,
+    load_ruleset,
+    results_document,
+    summary_text,
+)
 from kaohe.engine.extends import chain_files
 from kaohe.engine.render.files import refuse_overlap
 from kaohe.engine.render.json import dumps
@@ -18,14 +27,21 @@ EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".xlsm")
 
 
 def evidence_paths(arguments: tuple[Path, ...]) -> list[Path]:
-    """Files as given; a folder stands for its evidence files, in name order."""
-    paths = []
+    """Files as given; a folder stands for its evidence files, in name order. A folder without any is refused:
+    scoring nobody, or ranking the units that happen to be there, is never what was meant."""
+    paths, empty = [], []
     for argument in arguments:
         if argument.is_dir():
-            paths.extend(sorted(p for p in argument.iterdir()
-                                if p.suffix.lower() in EVIDENCE_SUFFIXES and not p.name.startswith((".", "~$"))))
+            found = sorted(p for p in argument.iterdir()
+                           if p.suffix.lower() in EVIDENCE_SUFFIXES and not p.name.startswith((".", "~$")))
+            if not found:
+                empty.append(Problem(Location(str(argument)), "文件夹中没有填报材料（.yaml、.yml、.json、.xlsx 文件）",
+                                     "请确认文件夹选对了；填报材料的扩展名应为 .yaml、.yml、.json 或 .xlsx"))
+            paths.extend(found)
         else:
             paths.append(argument)
+    if empty:
+        raise KaoheError(empty)
     return paths
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from kaohe.engine import load_ruleset
+from kaohe.engine import KaoheError, load_ruleset
 from kaohe.engine.cases import case_files, load_cases, run_case
 
 from .options import ruleset_argument
@@ -24,18 +24,25 @@ def test_command(ruleset) -> None:
     files = case_files(ruleset)
     if not files:
         raise click.ClickException(f"{ruleset} 旁没有 cases/*.yaml 用例文件")
+    cases, problems = [], []
+    for path in files:  # every case file checked before any case runs, all problems reported at once
+        try:
+            cases += load_cases(path)
+        except KaoheError as error:
+            problems += error.problems
+    if problems:
+        raise KaoheError(problems)
     passed = failed = 0
-    for path in files:
-        for case in load_cases(path):
-            outcome = run_case(loaded, case)
-            if outcome.passed:
-                passed += 1
-                click.echo(f"✓ {case.name}")
-            else:
-                failed += 1
-                click.echo(f"✗ {case.name}（{case.location.file}:{case.location.line}）")
-                for line in outcome.failures:
-                    click.echo(f"    {line}")
+    for case in cases:
+        outcome = run_case(loaded, case)
+        if outcome.passed:
+            passed += 1
+            click.echo(f"✓ {case.name}")
+        else:
+            failed += 1
+            click.echo(f"✗ {case.name}（{case.location.file}:{case.location.line}）")
+            for line in outcome.failures:
+                click.echo(f"    {line}")
     click.echo(f"{passed} passed, {failed} failed")
     if failed:
         raise click.exceptions.Exit(1)

@@ -165,15 +165,16 @@ def _rule_text(rule: OutcomeRule, ruleset: Ruleset) -> str:
     else:
         spec = next((f for f in ruleset.facts if f.name == t.fact), None)
         name = spec.title if spec else t.fact
+        comparison = next(((o, v) for o, v in (("≥", t.at_least), (">", t.above), ("≤", t.at_most), ("<", t.below))
+                           if v is not None), None)
         if t.is_value is not None:
             when = f"“{name}”为{'是' if t.is_value else '否'}"
-        elif t.any_kind:
+        elif t.any_kind or comparison is None:  # events: of the kinds listed, or of any kind
             count = f"{pts(t.at_least)}起以上" if t.at_least is not None else ""
-            when = f"发生{count}「{'、'.join(t.any_kind)}」{name}"
+            kinds = f"「{'、'.join(t.any_kind)}」" if t.any_kind else ""
+            when = f"发生{count}{kinds}{name}"
         else:
-            op, value = next((o, v) for o, v in (("≥", t.at_least), (">", t.above), ("≤", t.at_most), ("<", t.below))
-                             if v is not None)
-            when = f"“{name}”{op}{pts(value)}"
+            when = f"“{name}”{comparison[0]}{pts(comparison[1])}"
     then = {"force_grade": f"直接定为{rule.grade}", "cap_grade": f"最高为{rule.grade}",
             "downgrade": f"降{rule.levels}级"}[rule.effect]
     return f"{when}时{then}"
@@ -216,7 +217,7 @@ def diff_report(old: Ruleset, new: Ruleset, changes: list[Change]):
     lead = (f"旧：{old.title}（{old.id}，版本 {old.version}，摘要 {old.digest[:12]}）",
             f"新：{new.title}（{new.id}，版本 {new.version}{'，草案' if new.status == 'draft' else ''}，"
             f"摘要 {new.digest[:12]}）",
-            f"共 {len(changes)} 处变化" + (f"：{counts}" if counts else "。"))
+            f"共 {len(changes)} 处变化：{counts}" if changes else "两份细则没有差别。")
     tables = tuple(Table(section, ("变化", "编号", "名称", "说明"),
                          tuple((c.kind, c.key, c.title, c.detail) for c in changes if c.section == section))
                    for section in sections if any(c.section == section for c in changes))

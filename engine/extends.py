@@ -110,6 +110,10 @@ def _is_list(merged: Mapping, key: str, problems: Problems) -> bool:
     return False
 
 
+def _is_id(value) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
 def _empty(loc: Location) -> Sequence:
     out = Sequence()
     out.loc, out.item_locs = loc, []
@@ -172,6 +176,9 @@ def _apply_item_changes(items, changes: Mapping, problems: Problems):
     for index, item_id in enumerate(fields.sequence("remove", None)):
         table = _index_items(items)
         where = location_of(changes["remove"], index)
+        if not _is_id(item_id):
+            problems.add(where, f"要删除的指标应写指标编号，实际为{describe(item_id)}")
+            continue
         if item_id not in table:
             problems.add(where, f'要删除的指标 "{item_id}" 在上一版细则中不存在', did_you_mean(item_id, table))
             continue
@@ -192,7 +199,8 @@ def _apply_item_changes(items, changes: Mapping, problems: Problems):
         target = holder[position]
         _patch(target, patch)
     for index, addition in enumerate(fields.sequence("add", None)):
-        add_fields = Fields(addition, f"item_changes › add[{index + 1}]", problems)
+        add_fields = Fields(addition, f"item_changes › add[{index + 1}]", problems,
+                            at=location_of(changes.get("add"), index, changes.loc))
         under = add_fields.text("under", None)
         after = add_fields.text("after", None)
         item = add_fields.mapping("item")
@@ -233,6 +241,9 @@ def _apply_flat_changes(entries, changes: Mapping, problems: Problems, what: str
     fields = Fields(changes, "outcome_changes", problems)
     ids = lambda: [e.get("id") if isinstance(e, dict) else None for e in entries]  # noqa: E731
     for index, entry_id in enumerate(fields.sequence("remove", None)):
+        if not _is_id(entry_id):
+            problems.add(location_of(changes["remove"], index), f"要删除的{what}应写编号，实际为{describe(entry_id)}")
+            continue
         if entry_id not in ids():
             problems.add(location_of(changes["remove"], index), f'要删除的{what} "{entry_id}" 不存在',
                          did_you_mean(entry_id, [i for i in ids() if i]))

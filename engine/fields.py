@@ -35,42 +35,65 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
+def strict_problems() -> Problems:
+    """A collector whose Fields treat a required key written null as a problem, never as a silent 0 or ""."""
+    problems = Problems()
+    problems.strict = True
+    return problems
+
+
 class Fields:
     """Reads the keys of one mapping; `done()` reports the keys nobody asked for."""
 
-    def __init__(self, data: Any, path: str, problems: Problems, what: str = ""):
+    def __init__(self, data: Any, path: str, problems: Problems, what: str = "", at: Location | None = None,
+                 strict: bool | None = None):
+        """`at` places data that cannot say where it is: a scalar, or a mapping made up for a missing one
+        (pass the location of the list element or key it came from). `strict`: a required key written null
+        is a problem, as in rulesets and cases; otherwise null stands for "not given" (an unfilled value).
+        By default a Fields is as strict as its collector (`strict_problems()`), so that every mapping read
+        for a ruleset, method parameters included, is."""
         self.problems = problems
+        self.strict = getattr(problems, "strict", False) if strict is None else strict
         self.path = path
         self.ok = isinstance(data, dict)
         self.data: dict = data if self.ok else {}
         self.read: set[str] = set()
+        self.at = location_of(data, fallback=at) if isinstance(data, (Mapping, Sequence)) else at or Location()
         if not self.ok:
-            where = location_of(data).at(path) if isinstance(data, (Mapping, Sequence)) else Location(path=path)
-            problems.add(where, f"应为{what or '映射（键: 值）'}，实际为{describe(data)}")
+            problems.add(self.at.at(path), f"应为{what or '映射（键: 值）'}，实际为{describe(data)}")
 
     @property
     def loc(self) -> Location:
         """The mapping itself, with the current path (loaders set the path once they know the id)."""
-        if isinstance(self.data, (Mapping, Sequence)):
-            return location_of(self.data).at(self.path)
-        return Location(path=self.path)
+        return self.at.at(self.path)
 
     def where(self, key: str) -> Location:
-        return location_of(self.data, key).at(f"{self.path} › {key}" if self.path else key)
+        return location_of(self.data, key, self.at).at(f"{self.path} › {key}" if self.path else key)
+
+    def nested(self, key: str, path: str, default: Any = _MISSING) -> "Fields":
+        """The mapping under `key` read as Fields of its own. When it is missing or not a mapping (reported
+        here), an empty one that stands at the key and reports nothing more: no missing keys of a missing map."""
+        value = self.mapping(key, default)
+        nested = Fields({} if value is None else value, path, self.problems, at=self.where(key), strict=self.strict)
+        nested.ok = value is not None
+        return nested
 
     def has(self, key: str) -> bool:
         return key in self.data
 
-    def raw(self, key: str, default: Any = _MISSING) -> Any:
+    def raw(self, key: str, default: Any = _MISSING, what: str = "") -> Any:
         self.read.add(key)
         if key not in self.data:
             if default is _MISSING and self.ok:
                 self.problems.add(self.loc, f'缺少必填字段 "{key}"')
             return None if default is _MISSING else default
-        return self.data[key]
+        value = self.data[key]
+        if value is None and default is _MISSING and self.strict:
+            self.problems.add(self.where(key), f"应为{what or '一个值'}，实际为空值")
+        return value
 
     def text(self, key: str, default: Any = _MISSING) -> str:
-        value = self.raw(key, default)
+        value = self.raw(key, default, "文字")
         if value is None:
             return "" if default is _MISSING or default is None else default
         if isinstance(value, (Decimal, dt.date)) and not isinstance(value, bool):
@@ -82,7 +105,7 @@ class Fields:
 
     def decimal(self, key: str, default: Any = _MISSING, minimum: Decimal | None = None,
                 maximum: Decimal | None = None) -> Decimal | None:
-        value = self.raw(key, default)
+        value = self.raw(key, default, "数字")
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, Decimal):
@@ -106,14 +129,14 @@ class Fields:
         return int(value)
 
     def boolean(self, key: str, default: Any = _MISSING) -> bool | None:
-        value = self.raw(key, default)
+        value = self.raw(key, default, "是/否（true/false）")
         if value is None or isinstance(value, bool):
             return value
         self.problems.add(self.where(key), f"应为是/否（true/false），实际为{describe(value)}")
         return None
 
     def date(self, key: str, default: Any = _MISSING) -> dt.date | None:
-        value = self.raw(key, default)
+        value = self.raw(key, default, "日期（如 2014-07-29）")
         if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
             return value
         if isinstance(value, str):
@@ -134,14 +157,14 @@ class Fields:
         return value
 
     def mapping(self, key: str, default: Any = _MISSING) -> Any:
-        value = self.raw(key, default)
+        value = self.raw(key, default, "映射（键: 值）")
         if value is None or isinstance(value, dict):
             return value
         self.problems.add(self.where(key), f"应为映射（键: 值），实际为{describe(value)}")
         return None
 
     def sequence(self, key: str, default: Any = _MISSING) -> list:
-        value = self.raw(key, default)
+        value = self.raw(key, default, "列表")
         if value is None:
             return []
         if isinstance(value, list):
@@ -156,10 +179,15 @@ class Fields:
             return ()
         if isinstance(value, str):
             return (value,)
-        if isinstance(value, list) and all(isinstance(v, (str, Decimal)) and not isinstance(v, bool) for v in value):
-            return tuple(str(v) for v in value)
-        self.problems.add(self.where(key), f"应为文字列表，实际为{describe(value)}")
-        return ()
+        if not isinstance(value, list):
+            self.problems.add(self.where(key), f"应为文字列表，实际为{describe(value)}")
+            return ()
+        for index, v in enumerate(value):
+            if isinstance(v, bool) or not isinstance(v, (str, Decimal)):
+                self.problems.add(location_of(value, index, self.where(key)).at(self.where(key).path),
+                                  f"应为文字列表，第{index + 1}项为{describe(v)}")
+                return ()
+        return tuple(str(v) for v in value)
 
     def done(self, allowed_extra: Iterable[str] = ()) -> None:
         """Report keys that no reader asked for (typos are the usual cause)."""

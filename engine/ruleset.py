@@ -13,9 +13,9 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import Problems, did_you_mean
+from .errors import Location, Problems, did_you_mean
 from .extends import resolve
-from .fields import Fields
+from .fields import Fields, strict_problems
 from .loading import location_of
 from .methods import METHODS
 from .model import (
@@ -43,7 +43,7 @@ ZERO = Decimal(0)
 def load_ruleset(path: Path | str) -> Ruleset:
     """Read, resolve `extends`, and check a ruleset file or folder. Raises KaoheError."""
     data, digests, parent = resolve(Path(path))
-    problems = Problems()
+    problems = strict_problems()
     ruleset = _build(data, problems, parent)
     problems.raise_if_any()
     digest = hashlib.sha256("\n".join(digests).encode()).hexdigest()
@@ -63,8 +63,10 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
     grading = _grading(f, problems, source_ids)
     facts = _facts(f, problems)
     unsure: set[str] = set()  # items whose points could not be read: their sums are not checked
-    items = tuple(_item(raw, f"items[{i + 1}]", problems, source_ids, None, unsure, top=True)
-                  for i, raw in enumerate(f.sequence("items")))
+    raw_items = f.sequence("items")
+    items = tuple(_item(raw, f"items[{i + 1}]", problems, source_ids, None, unsure, top=True,
+                        at=location_of(raw_items, i, f.where("items")))
+                  for i, raw in enumerate(raw_items))
     if not items and f.ok:
         problems.add(f.where("items") if f.has("items") else f.loc, "细则至少要有一个考核指标")
     bonus_cap = f.decimal("bonus_cap", None, minimum=ZERO)
@@ -76,8 +78,10 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
         bonus_cap=ZERO, grading=grading, items=items, facts=facts, outcomes=(), note=f.text("note", ""),
         extends=parent,
     )
-    outcomes = tuple(_outcome(raw, f"outcomes[{i + 1}]", problems, ruleset, source_ids)
-                     for i, raw in enumerate(f.sequence("outcomes", None)))
+    raw_outcomes = f.sequence("outcomes", None)
+    outcomes = tuple(rule for rule in (_outcome(raw, f"outcomes[{i + 1}]", problems, ruleset, source_ids,
+                                                location_of(raw_outcomes, i, f.where("outcomes")))
+                                       for i, raw in enumerate(raw_outcomes)) if rule is not None)
     f.done(allowed_extra=("extends", "item_changes", "outcome_changes"))
     _check_tree(ruleset, f, problems, unsure)
     bonus_points = sum((i.points for i in items if i.bonus), ZERO)
@@ -88,15 +92,16 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
 
 def _sources(f: Fields, problems: Problems) -> tuple[Source, ...]:
     sources = []
-    for index, raw in enumerate(f.sequence("sources")):
-        s = Fields(raw, f"sources[{index + 1}]", problems)
+    raw_sources = f.sequence("sources")
+    for index, raw in enumerate(raw_sources):
+        s = Fields(raw, f"sources[{index + 1}]", problems, at=location_of(raw_sources, index, f.where("sources")))
         sources.append(Source(id=s.text("id"), title=s.text("title"), document_number=s.text("document_number", ""),
                               date=s.text("date", ""), url=s.text("url", ""), note=s.text("note", "")))
         s.done()
     seen = set()
     for index, source in enumerate(sources):
         if source.id in seen:
-            problems.add(location_of(f.data.get("sources"), index), f'来源 id "{source.id}" 重复')
+            problems.add(location_of(raw_sources, index, f.where("sources")), f'来源 id "{source.id}" 重复')
         seen.add(source.id)
     return tuple(sources)
 
@@ -108,7 +113,7 @@ def _citation(owner: Fields, problems: Problems, source_ids: set[str], required:
             problems.add(owner.loc, '缺少依据 "citation"（source、clause、text）',
                          "每个指标、档次和结果规则都要注明出自哪份文件的哪一条")
         return None
-    c = Fields(raw, f"{owner.path} › citation" if owner.path else "citation", problems)
+    c = Fields(raw, f"{owner.path} › citation" if owner.path else "citation", problems, at=owner.where("citation"))
     citation = Citation(source=c.text("source"), clause=c.text("clause"), text=c.text("text"), location=c.loc)
     if citation.source and citation.source not in source_ids:
         problems.add(c.where("source"), f'依据引用了未声明的来源 "{citation.source}"',
@@ -118,7 +123,7 @@ def _citation(owner: Fields, problems: Problems, source_ids: set[str], required:
 
 
 def _period(f: Fields, problems: Problems) -> Period:
-    p = Fields(f.mapping("period") or {}, "period", problems) if f.has("period") else None
+    p = f.nested("period", "period") if f.has("period") else None
     if p is None:
         return Period(dt.date.min, dt.date.max)
     start, end = p.date("start"), p.date("end")
@@ -132,21 +137,25 @@ def _period(f: Fields, problems: Problems) -> Period:
 
 
 def _grading(f: Fields, problems: Problems, source_ids: set[str]) -> Grading:
-    g = Fields(f.mapping("grading") or {}, "grading", problems)
+    g = f.nested("grading", "grading")
     by = g.choice("by", ("score", "rank"), "score") or "score"
     citation = _citation(g, problems, source_ids)
     rounding = Rounding(None)
     raw_rounding = g.raw("rounding", "none")
     if raw_rounding != "none":
-        r = Fields(raw_rounding, "grading › rounding", problems, "映射（step、mode）或 none")
+        r = Fields(raw_rounding, "grading › rounding", problems, "映射（step、mode）或 none", g.where("rounding"))
         step = r.decimal("step", minimum=Decimal("0.0001"))
         mode = r.choice("mode", ROUNDING_MODES, "half_up") or "half_up"
         r.done()
         rounding = Rounding(step, mode)
     bands, rank_bands = [], []
     if by == "score":
-        for index, raw in enumerate(g.sequence("bands")):
-            b = Fields(raw, f"grading › bands[{index + 1}]", problems)
+        raw_bands = g.sequence("bands")
+        for index, raw in enumerate(raw_bands):
+            b = Fields(raw, f"grading › bands[{index + 1}]", problems,
+                       at=location_of(raw_bands, index, g.where("bands")))
+            if not b.ok:  # reported; a band without a label would only add misleading messages
+                continue
             band = Band(label=b.text("label"), min=b.decimal("min", None), inclusive=bool(b.boolean("inclusive", True)),
                         text=b.text("text", ""),
                         citation=_citation(b, problems, source_ids, required=False) or citation)
@@ -156,14 +165,19 @@ def _grading(f: Fields, problems: Problems, source_ids: set[str]) -> Grading:
             elif bands and band.min is not None and band.min >= bands[-1].min:
                 problems.add(b.where("min"), f"档次下限须从高到低排列：{band.min} 不低于上一档的 {bands[-1].min}")
             bands.append(band)
+            last = b.loc
         if bands and bands[-1].min is not None and bands[-1].min > 0:
-            problems.add(location_of(g.data.get("bands"), len(bands) - 1),
+            problems.add(last,
                          f"最低档「{bands[-1].label}」下限为 {bands[-1].min}，低于此分数的单位将无法定级",
                          "最低档可不写 min，表示其下所有分数")
         labels = [band.label for band in bands]
     else:
-        for index, raw in enumerate(g.sequence("ranks")):
-            r = Fields(raw, f"grading › ranks[{index + 1}]", problems)
+        raw_ranks = g.sequence("ranks")
+        for index, raw in enumerate(raw_ranks):
+            r = Fields(raw, f"grading › ranks[{index + 1}]", problems,
+                       at=location_of(raw_ranks, index, g.where("ranks")))
+            if not r.ok:
+                continue
             rank_bands.append(RankBand(label=r.text("label"), count=r.integer("count", None, minimum=1),
                                        share=r.decimal("share", None, minimum=ZERO, maximum=Decimal(1)),
                                        text=r.text("text", "")))
@@ -181,7 +195,7 @@ def _facts(f: Fields, problems: Problems) -> tuple[FactSpec, ...]:
     specs = []
     table = f.mapping("facts", None) or {}
     for name, raw in table.items():
-        s = Fields(raw, f"facts › {name}", problems)
+        s = Fields(raw, f"facts › {name}", problems, at=location_of(table, name, f.where("facts")))
         specs.append(FactSpec(name=name, title=s.text("title"), kind=s.choice("kind", FACT_KINDS),
                               kinds=s.texts("kinds"), location=s.loc))
         s.done()
@@ -189,8 +203,8 @@ def _facts(f: Fields, problems: Problems) -> tuple[FactSpec, ...]:
 
 
 def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: Citation | None,
-          unsure: set[str], top: bool = False, in_bonus: bool = False) -> Item:
-    f = Fields(raw, path, problems)
+          unsure: set[str], top: bool = False, in_bonus: bool = False, at: Location | None = None) -> Item:
+    f = Fields(raw, path, problems, at=at)
     item_id = f.text("id")
     path = f"{item_id}" if item_id else path
     f.path = path
@@ -208,7 +222,8 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     raw_children = f.sequence("children", None)
     if raw_children:
         children = tuple(_item(child, f"{path} › children[{i + 1}]", problems, source_ids, citation, unsure,
-                               in_bonus=bonus or in_bonus) for i, child in enumerate(raw_children))
+                               in_bonus=bonus or in_bonus, at=location_of(raw_children, i, f.where("children")))
+                         for i, child in enumerate(raw_children))
         f.done()
         return Item(children=children, **common)
     method_name = f.text("method")
@@ -217,7 +232,12 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
         problems.add(f.where("method"), f'未知的评分方法 "{method_name}"',
                      (did_you_mean(method_name, METHODS) or f"可用的评分方法：{'、'.join(METHODS)}")
                      + " 评分方法说明见 rulesets/REFERENCE.md#评分方法")
+    since = len(problems.items)
     params = method.read_params(f, points or ZERO) if method else None
+    for index in range(since, len(problems.items)):  # a parameter that could not say where it is: at the item
+        problem = problems.items[index]
+        if not problem.location.file:
+            problems.items[index] = replace(problem, location=replace(f.loc, path=problem.location.path))
     unit = f.text("unit", "")
     target = f.decimal("target", None)
     value_range = _range(f, unit)
@@ -238,12 +258,15 @@ def _range(f: Fields, unit: str) -> tuple[Decimal | None, Decimal | None]:
     return raw[0], raw[1]
 
 
-def _outcome(raw, path: str, problems: Problems, ruleset: Ruleset, source_ids: set[str]) -> OutcomeRule:
-    f = Fields(raw, path, problems)
+def _outcome(raw, path: str, problems: Problems, ruleset: Ruleset, source_ids: set[str],
+             at: Location) -> OutcomeRule | None:
+    f = Fields(raw, path, problems, at=at)
+    if not f.ok:  # reported; its when and then would only add misleading messages
+        return None
     rule_id = f.text("id")
     f.path = rule_id or path
-    trigger = _trigger(Fields(f.mapping("when") or {}, f"{f.path} › when", problems), ruleset, problems)
-    then = Fields(f.mapping("then") or {}, f"{f.path} › then", problems)
+    trigger = _trigger(f.nested("when", f"{f.path} › when"), ruleset, problems)
+    then = f.nested("then", f"{f.path} › then")
     effects = [key for key in EFFECTS if then.has(key)]
     effect, grade, levels = "", "", 1
     if len(effects) != 1 and then.ok:
@@ -254,7 +277,7 @@ def _outcome(raw, path: str, problems: Problems, ruleset: Ruleset, source_ids: s
             levels = then.integer("downgrade", minimum=1) or 1
         else:
             grade = then.text(effect)
-            if grade and grade not in ruleset.grading.labels:
+            if (grade or then.data[effect] == "") and grade not in ruleset.grading.labels:
                 problems.add(then.where(effect), f'等次 "{grade}" 未在 grading 中声明',
                              did_you_mean(grade, ruleset.grading.labels)
                              or f"已声明：{'、'.join(ruleset.grading.labels)}")
@@ -292,7 +315,7 @@ def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
         value = getattr(trigger, key)
         if value is not None and not _exact(value):
             problems.add(w.where(key), f"比较值 {value} 超过6位小数")
-    if spec is None:
+    if spec is None or not spec.kind:  # an undefined fact or one of unknown kind is reported already
         return trigger
     comparisons = [v for v in (trigger.at_least, trigger.above, trigger.at_most, trigger.below) if v is not None]
     if spec.kind == "yes_no" and (trigger.is_value is None or comparisons or trigger.any_kind):

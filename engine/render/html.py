@@ -8,17 +8,25 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from ..model import Ruleset, UnitResult, format_points
 from .sheet import COLUMNS, build_sheet
-from .xlsx import WIDTHS, grade_counts, summary_rows
+from .xlsx import WIDTHS, grade_counts, summary_rows, writable
 
 TEMPLATES = Path(list(importlib.import_module("kaohe.templates").__path__)[0])
 GRADE_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828", "#6a1b9a", "#455a64")
 
+
+def _finalize(value):
+    """Every printed value: characters HTML cannot carry (controls, lone surrogates) shown as U+XXXX."""
+    shown = writable(value)
+    return markupsafe.Markup(shown) if isinstance(value, markupsafe.Markup) else shown
+
+
 _environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
-    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_finalize,
 )
 
 

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from ..model import format_points
 from .html import Bar, Chart, _environment
 from .summary import pad, width
-from .xlsx import TITLE, cell, fit_height, fixed_properties, page_setup, put, register_styles, stable_bytes
+from .xlsx import TITLE, cell, fit_height, fixed_properties, page_setup, put, register_styles, stable_bytes, writable
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def report_text(report: Report) -> str:
         for row in [list(table.header)] + rows:
             cells = [cell if i == len(row) - 1 else pad(cell, min(widths[i], 40)) for i, cell in enumerate(row)]
             lines.append("  " + "  ".join(cells).rstrip())
-    return "\n".join(lines) + "\n"
+    return writable("\n".join(lines) + "\n")  # no control character reaches the terminal
 
 
 def _svg_chart(values: tuple[tuple[str, Decimal], ...]) -> Chart | None:
@@ -81,8 +81,14 @@ def report_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     register_styles(workbook)
     workbook.remove(workbook.active)
+    if not report.tables:  # nothing to tabulate (two equal rulesets): the title and lead still say so
+        ws = workbook.create_sheet("概要")
+        put(ws, 1, 1, report.title, font=TITLE, border=False)
+        for row, line in enumerate(report.lead, start=2):
+            put(ws, row, 1, line, border=False)
+        ws.column_dimensions["A"].width = 100
     for index, table in enumerate(report.tables):
-        ws = workbook.create_sheet(table.title[:31])
+        ws = workbook.create_sheet(writable(table.title)[:31])
         put(ws, 1, 1, report.title if index == 0 else table.title, font=TITLE, border=False)
         row = 2
         for line in (report.lead if index == 0 else ()):
@@ -111,7 +117,7 @@ def report_xlsx(report: Report) -> bytes:
             put(ws, offset, 2, float(value))
         chart = BarChart()
         chart.type = "bar"
-        chart.title = report.chart_title
+        chart.title = writable(report.chart_title)
         chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=1 + len(report.chart)), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + len(report.chart)))
         chart.legend = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..model import Ruleset, UnitResult, format_points
+from .xlsx import writable
 
 
 def width(text: str) -> int:
@@ -46,7 +47,7 @@ def summary_text(ruleset: Ruleset, results: list[UnitResult]) -> str:
         lines.append("未能评分（缺少填报值）：")
         for r in missing:
             lines.append(f"  {r.unit}（{r.evidence.file}）：{'、'.join(r.unscored)}")
-    return "\n".join(lines) + "\n"
+    return writable("\n".join(lines) + "\n")
 
 
 def unit_detail_text(ruleset: Ruleset, result: UnitResult) -> str:
@@ -68,4 +69,4 @@ def unit_detail_text(ruleset: Ruleset, result: UnitResult) -> str:
     for fired in result.fired:
         lines += ["", f"结果规则：{fired.rule.title}（依据：{ruleset.cite(fired.rule.citation)}）", f"  {fired.detail}"]
     lines += ["", f"细则摘要 {ruleset.digest}", f"材料摘要 {result.evidence.digest}（{result.evidence.file}）"]
-    return "\n".join(lines) + "\n"
+    return writable("\n".join(lines) + "\n")

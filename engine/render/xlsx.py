@@ -72,8 +72,22 @@ def register_styles(workbook: Workbook) -> None:
         workbook.add_named_style(_style(f"kh-{key}", **shape))
 
 
+# Characters an xlsx file (XML 1.0) cannot hold: openpyxl refuses the C0 controls and writes the
+# others into a file Excel cannot open; a lone surrogate cannot even be encoded as UTF-8 for HTML or
+# text. Input loading refuses them; this is the second line of defence, for every output.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def writable(value):
+    """The value with each character an xlsx file cannot hold shown as U+XXXX (BEL, "\\u0007", as "U+0007")."""
+    if isinstance(value, str):
+        return _UNWRITABLE.sub(lambda m: f"U+{ord(m.group()):04X}", value)
+    return value
+
+
 def cell(ws: Worksheet, row: int, column: int, value, style: str = "text"):
     """Write one table cell in a named style; text is always a string cell, never a formula."""
+    value = writable(value)
     target = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         target.data_type = "s"
@@ -83,6 +97,7 @@ def cell(ws: Worksheet, row: int, column: int, value, style: str = "text"):
 
 def put(ws: Worksheet, row: int, column: int, value, font=FONT, alignment=WRAP, border=True, fill=None):
     """Write one free-form cell (titles, banners); text is always a string cell, never a formula."""
+    value = writable(value)
     target = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         target.data_type = "s"
@@ -184,7 +199,7 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
 def fixed_properties(workbook: Workbook, title: str) -> None:
     props = workbook.properties
     props.creator = props.lastModifiedBy = "kaohe"
-    props.title = title
+    props.title = writable(title)
     props.created = props.modified = FIXED_TIME
 
 
