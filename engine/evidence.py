@@ -49,6 +49,10 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
     if not isinstance(data, dict):
         raise KaoheError([Problem(location_of(data, fallback=Location(file)),
                                   f"填报材料应为映射（unit、ruleset、values ……），实际为{describe(data)}")])
+    if str(data.get("format", "")).startswith("kaohe."):  # results.json or another output of ours
+        raise KaoheError([Problem(location_of(data, fallback=Location(file)),
+                                  f"这是 kaohe 输出的结果文件（{data['format']}），不是填报材料",
+                                  "评分结果请放在材料文件夹以外；填报材料见 kaohe template 生成的填报表或样例 YAML")])
     problems = Problems()
     f = Fields(data, "", problems)
     unit = f.text("unit")

@@ -293,3 +293,41 @@ def test_ctrl_c_stops_promptly_with_one_line_and_leaves_the_previous_set(tmp_pat
         assert sorted(p.name for p in tmp_path.iterdir()) == ["ev", "rs", "结果"]
     assert interrupted >= 2
     assert tree(evidence) == inputs
+
+
+def test_a_results_file_among_the_evidence_is_named_not_scored(tmp_path):
+    out = tmp_path / "结果"
+    assert run("score", WENZHOU, WENZHOU / "samples", "-o", out, "--provisional", "-q").exit_code == 0
+    materials = tmp_path / "材料"
+    materials.mkdir()
+    shutil.copy(out / "results.json", materials / "results.json")
+    result = run("score", WENZHOU, materials)
+    assert result.exit_code == 1
+    assert result.stderr == (f"{materials / 'results.json'}:1:1: 这是 kaohe 输出的结果文件（kaohe.result/1），不是填报材料\n"
+                             "  提示：评分结果请放在材料文件夹以外；填报材料见 kaohe template 生成的填报表或样例 YAML\n"
+                             "共 1 个问题。\n")
+
+
+def test_an_evidence_folder_without_evidence_is_refused(tmp_path):
+    (tmp_path / "材料").mkdir()
+    (tmp_path / "材料" / "说明.docx").write_bytes(b"x")
+    result = run("score", WENZHOU, tmp_path / "材料")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{tmp_path / '材料'}: 文件夹中没有填报材料（.yaml、.yml、.json、.xlsx 文件）\n")
+
+
+def test_reports_and_templates_never_replace_an_input(workspace):
+    rulesets = workspace / "rulesets"
+    before = tree(workspace)
+    diff = run("diff", rulesets / "hubei-2014", rulesets / "hubei-2015", "--html", rulesets / "hubei-2014" / "ruleset.yaml")
+    assert diff.exit_code == 1
+    assert "输出文件就是输入文件" in diff.stderr and diff.stdout == ""
+    sample = rulesets / "hubei-2014" / "samples" / "01-武汉市.yaml"
+    impact = run("impact", rulesets / "hubei-2014", rulesets / "hubei-2015", rulesets / "hubei-2014" / "samples",
+                 "--xlsx", sample)
+    assert impact.exit_code == 1
+    assert impact.stderr.startswith(f"{sample}: 输出文件就是输入文件 {sample}，写入会覆盖它\n")
+    template = run("template", rulesets / "hubei-2015", "-o", rulesets / "national-2013" / "ruleset.yaml")
+    assert template.exit_code == 1
+    assert "输出文件就是输入文件" in template.stderr
+    assert tree(workspace) == before
