@@ -24,7 +24,7 @@ def check(ruleset, evidence, as_json) -> None:
     有缺少的填报值或佐证材料时退出码 1（还不能报送），否则 0。
 
     \b
-    Example:
+    示例：
       kaohe check rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples/09-苍南县.yaml
       kaohe check rulesets/wenzhou-2014 鹿城区-填报表.xlsx --json
     """

@@ -24,7 +24,7 @@ def diff_command(old, new, html_file, xlsx_file, quiet) -> None:
     """比较两份细则：指标的增删、移动、改名、改编号，分值、评分方法、目标和参数的变化，等级、结果规则、来源。
 
     \b
-    Example:
+    示例：
       kaohe diff rulesets/hubei-2014 rulesets/hubei-2015
       kaohe diff rulesets/hubei-2014 rulesets/hubei-2015 --html 比较.html --xlsx 比较.xlsx
     """

@@ -32,7 +32,7 @@ def impact_command(old, new, evidence, as_json, html_file, xlsx_file, quiet) -> 
     输出等次变化矩阵、各单位新旧总分与差值（按变化排列）、造成变化的指标、缺少新细则所需填报值的单位。
 
     \b
-    Example:
+    示例：
       kaohe impact rulesets/hubei-2014 rulesets/hubei-2015 rulesets/hubei-2014/samples
       kaohe impact rulesets/hubei-2014 rulesets/hubei-2015 rulesets/hubei-2014/samples --html 影响.html
     """

@@ -16,7 +16,7 @@ def lint(ruleset) -> None:
     错误和警告分开列出。有错误时退出码 1；只有警告时退出码 0。
 
     \b
-    Example:
+    示例：
       kaohe lint rulesets/hubei-2015
     """
     findings = lint_path(ruleset)

@@ -59,7 +59,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """质量工作考核评分：按版本化的评分细则为各单位评分、定级，逐项注明依据条款。
 
     \b
-    退出码：0 完成；1 输入有问题（错误、未评分项）；2 用法错误；3 内部错误。
+    退出码：0 完成；1 输入有问题（错误、未评分项）；2 用法错误；3 内部错误；130 被 Ctrl-C 中断。
     """
     ctx.ensure_object(dict)["debug"] = debug
 

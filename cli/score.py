@@ -72,7 +72,7 @@ def score(ruleset, evidence, as_json, out_dir, quiet, unit, provisional) -> None
     缺少填报值的指标不会按0分处理：结果中列出这些指标，退出码 1，除非加 --provisional。
 
     \b
-    Example:
+    示例：
       kaohe score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples
       kaohe score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples --unit 鹿城区
       kaohe score rulesets/wenzhou-2014 rulesets/wenzhou-2014/samples --json -o out/wenzhou-2014

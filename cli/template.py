@@ -27,7 +27,7 @@ def template(ruleset, unit, out_file, quiet) -> None:
     只有填报格可以修改，其余格子和工作簿结构受保护。填好后可直接交给 kaohe check 和 kaohe score。
 
     \b
-    Example:
+    示例：
       kaohe template rulesets/wenzhou-2014 --unit 鹿城区
       kaohe template rulesets/hubei-2014 -o 湖北2014填报表.xlsx
     """

@@ -17,7 +17,7 @@ def test_command(ruleset) -> None:
     有用例不通过时退出码 1。pytest 也会收集这些用例。
 
     \b
-    Example:
+    示例：
       kaohe test rulesets/hubei-2015
     """
     loaded = load_ruleset(ruleset)

@@ -16,7 +16,7 @@ def validate(ruleset) -> None:
     有问题时一次列出全部问题，每条注明 文件:行:列 与期望的内容，退出码 1。
 
     \b
-    Example:
+    示例：
       kaohe validate rulesets/wenzhou-2014
     """
     loaded = load_ruleset(ruleset)

@@ -127,7 +127,7 @@ def test_internal_error_exits_3_without_traceback(monkeypatch):
 def test_every_verb_has_help_with_an_example(verb):
     result = run(verb, "--help")
     assert result.exit_code == 0
-    assert "Example:" in result.stdout and f"kaohe {verb} rulesets/" in result.stdout
+    assert "示例：" in result.stdout and f"kaohe {verb} rulesets/" in result.stdout
 
 
 def test_one_unit_item_by_item():

@@ -45,7 +45,7 @@ def test_every_verb_has_help_with_an_example(verb):
     from click.testing import CliRunner
     result = CliRunner().invoke(cli, [verb, "--help"])
     assert result.exit_code == 0
-    assert "Example:" in result.stdout
+    assert "示例：" in result.stdout
 
 
 def test_readme_names_every_verb_and_exit_code():
