@@ -68,6 +68,7 @@ class Problems:
     """Collects problems during one validation pass."""
 
     items: list[Problem] = field(default_factory=list)
+    strict: bool = False  # rulesets and cases: a required key written null is a problem, not a silent 0 or ""
 
     def add(self, location: Location, message: str, hint: str = "") -> None:
         self.items.append(Problem(location, message, hint))

@@ -37,9 +37,7 @@ def describe(value: Any) -> str:
 
 def strict_problems() -> Problems:
     """A collector whose Fields treat a required key written null as a problem, never as a silent 0 or ""."""
-    problems = Problems()
-    problems.strict = True
-    return problems
+    return Problems(strict=True)
 
 
 class Fields:
@@ -53,7 +51,7 @@ class Fields:
         By default a Fields is as strict as its collector (`strict_problems()`), so that every mapping read
         for a ruleset, method parameters included, is."""
         self.problems = problems
-        self.strict = getattr(problems, "strict", False) if strict is None else strict
+        self.strict = problems.strict if strict is None else strict
         self.path = path
         self.ok = isinstance(data, dict)
         self.data: dict = data if self.ok else {}
@@ -69,6 +67,10 @@ class Fields:
 
     def where(self, key: str) -> Location:
         return location_of(self.data, key, self.at).at(f"{self.path} › {key}" if self.path else key)
+
+    def element(self, key: str, index: int) -> Location:
+        """Where element `index` of the list under `key` was written (the key itself if the element cannot say)."""
+        return location_of(self.data.get(key), index, self.where(key))
 
     def nested(self, key: str, path: str, default: Any = _MISSING) -> "Fields":
         """The mapping under `key` read as Fields of its own. When it is missing or not a mapping (reported

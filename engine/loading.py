@@ -338,13 +338,18 @@ def read_bytes(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, .et: the pre-2007 Office format
 
 
+def refuse_old_office(raw: bytes, shown: str) -> None:
+    """An .xls saved by WPS or old Excel, named as such rather than read as broken text or a broken zip."""
+    if raw.startswith(OLE_SIGNATURE):
+        raise KaoheError([Problem(Location(shown), "这是旧版 Excel/WPS 文件（.xls），kaohe 读不了",
+                                  "请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再提交")])
+
+
 def read_document(path: Path | str) -> tuple[Any, str]:
     """Read a YAML/JSON file: (data, sha256 of its bytes). UTF-8 with or without BOM, or UTF-16 with BOM."""
     shown = str(path)
     raw = read_bytes(path)
-    if raw.startswith(OLE_SIGNATURE):
-        raise KaoheError([Problem(Location(shown), "这是旧版 Excel/WPS 文件（.xls），kaohe 读不了",
-                                  "请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再提交")])
+    refuse_old_office(raw, shown)
     if raw.startswith(b"PK\x03\x04"):
         raise KaoheError([Problem(Location(shown), "这是一个压缩包或 Excel 工作簿，而不是 YAML/JSON 文件",
                                   "填好的填报表请保存为 .xlsx 扩展名")])

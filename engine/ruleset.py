@@ -65,7 +65,7 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
     unsure: set[str] = set()  # items whose points could not be read: their sums are not checked
     raw_items = f.sequence("items")
     items = tuple(_item(raw, f"items[{i + 1}]", problems, source_ids, None, unsure, top=True,
-                        at=location_of(raw_items, i, f.where("items")))
+                        at=f.element("items", i))
                   for i, raw in enumerate(raw_items))
     if not items and f.ok:
         problems.add(f.where("items") if f.has("items") else f.loc, "细则至少要有一个考核指标")
@@ -80,7 +80,7 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
     )
     raw_outcomes = f.sequence("outcomes", None)
     outcomes = tuple(rule for rule in (_outcome(raw, f"outcomes[{i + 1}]", problems, ruleset, source_ids,
-                                                location_of(raw_outcomes, i, f.where("outcomes")))
+                                                f.element("outcomes", i))
                                        for i, raw in enumerate(raw_outcomes)) if rule is not None)
     f.done(allowed_extra=("extends", "item_changes", "outcome_changes"))
     _check_tree(ruleset, f, problems, unsure)
@@ -94,14 +94,14 @@ def _sources(f: Fields, problems: Problems) -> tuple[Source, ...]:
     sources = []
     raw_sources = f.sequence("sources")
     for index, raw in enumerate(raw_sources):
-        s = Fields(raw, f"sources[{index + 1}]", problems, at=location_of(raw_sources, index, f.where("sources")))
+        s = Fields(raw, f"sources[{index + 1}]", problems, at=f.element("sources", index))
         sources.append(Source(id=s.text("id"), title=s.text("title"), document_number=s.text("document_number", ""),
                               date=s.text("date", ""), url=s.text("url", ""), note=s.text("note", "")))
         s.done()
     seen = set()
     for index, source in enumerate(sources):
         if source.id in seen:
-            problems.add(location_of(raw_sources, index, f.where("sources")), f'来源 id "{source.id}" 重复')
+            problems.add(f.element("sources", index), f'来源 id "{source.id}" 重复')
         seen.add(source.id)
     return tuple(sources)
 
@@ -153,7 +153,7 @@ def _grading(f: Fields, problems: Problems, source_ids: set[str]) -> Grading:
         raw_bands = g.sequence("bands")
         for index, raw in enumerate(raw_bands):
             b = Fields(raw, f"grading › bands[{index + 1}]", problems,
-                       at=location_of(raw_bands, index, g.where("bands")))
+                       at=g.element("bands", index))
             if not b.ok:  # reported; a band without a label would only add misleading messages
                 continue
             band = Band(label=b.text("label"), min=b.decimal("min", None), inclusive=bool(b.boolean("inclusive", True)),
@@ -175,7 +175,7 @@ def _grading(f: Fields, problems: Problems, source_ids: set[str]) -> Grading:
         raw_ranks = g.sequence("ranks")
         for index, raw in enumerate(raw_ranks):
             r = Fields(raw, f"grading › ranks[{index + 1}]", problems,
-                       at=location_of(raw_ranks, index, g.where("ranks")))
+                       at=g.element("ranks", index))
             if not r.ok:
                 continue
             rank_bands.append(RankBand(label=r.text("label"), count=r.integer("count", None, minimum=1),
@@ -222,7 +222,7 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     raw_children = f.sequence("children", None)
     if raw_children:
         children = tuple(_item(child, f"{path} › children[{i + 1}]", problems, source_ids, citation, unsure,
-                               in_bonus=bonus or in_bonus, at=location_of(raw_children, i, f.where("children")))
+                               in_bonus=bonus or in_bonus, at=f.element("children", i))
                          for i, child in enumerate(raw_children))
         f.done()
         return Item(children=children, **common)

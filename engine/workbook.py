@@ -25,11 +25,11 @@ from .errors import KaoheError, Location, Problem, Problems, did_you_mean
 from .fields import describe
 from .loading import (
     MAX_WORKBOOK_BYTES,
-    OLE_SIGNATURE,
     Mapping,
     Sequence,
     number_problem,
     read_bytes,
+    refuse_old_office,
     text_problem,
 )
 from .render.fillin import (
@@ -117,9 +117,7 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
     """(evidence data, sha256 of the file). Raises KaoheError for a file that is not a usable workbook."""
     shown = str(path)
     raw = read_bytes(path, MAX_WORKBOOK_BYTES)
-    if raw.startswith(OLE_SIGNATURE):
-        raise KaoheError([Problem(Location(shown), "这是旧版 Excel/WPS 文件（.xls），kaohe 读不了",
-                                  "请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再提交")])
+    refuse_old_office(raw, shown)
     _check_unpacked_size(raw, shown)
     try:
         workbook = load_workbook(io.BytesIO(raw), data_only=True)

@@ -227,8 +227,7 @@ def original_text(relative: str) -> str:
 
 @lru_cache(maxsize=64)
 def _parse(text: str):
-    loader = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
-    return yaml.load(text, Loader=loader)
+    return yaml.safe_load(text)
 
 
 def original_tree(relative: str):
@@ -859,14 +858,18 @@ def _wb_split(relative):
     return name, sample.removesuffix(".yaml")
 
 
-def w_clear_cell(rng, relative):
+def _random_cell(rng, relative, columns):
+    """The filled workbook and one of its value rows' cells, in one of `columns`."""
     wb = _open(*_wb_split(relative))
     ws = wb["填报"]
     row = rng.choice(_value_rows(ws))
-    column = rng.choice((6, 6, 6, 8, 9, 10, 11, 1, 2))
-    old = ws.cell(row, column).value
-    ws.cell(row, column).value = None
-    return _save(wb), f"填报!{ws.cell(row, column).coordinate} cleared (was {short(old)})"
+    return wb, ws.cell(row, rng.choice(columns))
+
+
+def w_clear_cell(rng, relative):
+    wb, cell = _random_cell(rng, relative, (6, 6, 6, 8, 9, 10, 11, 1, 2))
+    old, cell.value = cell.value, None
+    return _save(wb), f"填报!{cell.coordinate} cleared (was {short(old)})"
 
 
 def w_swap_cells(rng, relative):
@@ -887,25 +890,17 @@ CELL_NUMBERS = (1e308, -1.0, 0, 1e15, 1e16, 0.1234567890123456789, float("inf"),
 
 
 def w_text_in_cell(rng, relative):
-    wb = _open(*_wb_split(relative))
-    ws = wb["填报"]
-    row = rng.choice(_value_rows(ws))
-    column = rng.choice((6, 6, 6, 8, 10))
+    wb, cell = _random_cell(rng, relative, (6, 6, 6, 8, 10))
     value = rng.choice(CELL_VALUES)
-    old = ws.cell(row, column).value
-    ws.cell(row, column).value = value
-    return _save(wb), f"填报!{ws.cell(row, column).coordinate}: {short(old)} → {value!r}"
+    old, cell.value = cell.value, value
+    return _save(wb), f"填报!{cell.coordinate}: {short(old)} → {value!r}"
 
 
 def w_odd_number_cell(rng, relative):
-    wb = _open(*_wb_split(relative))
-    ws = wb["填报"]
-    row = rng.choice(_value_rows(ws))
-    column = rng.choice((6, 6, 8, 10, 1, 2))
+    wb, cell = _random_cell(rng, relative, (6, 6, 8, 10, 1, 2))
     value = rng.choice(CELL_NUMBERS + (True, dt.datetime(2014, 6, 1), dt.time(12, 30), dt.timedelta(days=3)))
-    old = ws.cell(row, column).value
-    ws.cell(row, column).value = value
-    return _save(wb), f"填报!{ws.cell(row, column).coordinate}: {short(old)} → {value!r}"
+    old, cell.value = cell.value, value
+    return _save(wb), f"填报!{cell.coordinate}: {short(old)} → {value!r}"
 
 
 def w_percent_format(rng, relative):
@@ -1024,12 +1019,9 @@ def w_rows(rng, relative):
 
 
 def w_long_text(rng, relative):
-    wb = _open(*_wb_split(relative))
-    ws = wb["填报"]
-    row = rng.choice(_value_rows(ws))
-    column = rng.choice((6, 9, 11))
-    ws.cell(row, column).value = "长" * 32767
-    return _save(wb), f"填报!{ws.cell(row, column).coordinate}: 32767 chars of text"
+    wb, cell = _random_cell(rng, relative, (6, 9, 11))
+    cell.value = "长" * 32767
+    return _save(wb), f"填报!{cell.coordinate}: 32767 chars of text"
 
 
 def w_unchanged(rng, relative):

@@ -33,6 +33,14 @@ def copy_rulesets(tmp_path, *names):
     return tmp_path
 
 
+def validate_edited(path, old, new):
+    """Replace the one occurrence of `old` in a ruleset file by `new`, then validate its folder."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path, run("validate", path.parent)
+
+
 # --- diff and impact with nothing to report ------------------------------------------
 
 def test_diff_of_a_ruleset_with_itself_writes_valid_reports(tmp_path):
@@ -204,11 +212,7 @@ def test_an_expected_grade_the_ruleset_does_not_have_fails_the_case(tmp_path):
 ])
 def test_ruleset_messages_keep_their_place(tmp_path, old, new, message):
     copy_rulesets(tmp_path, "national-2013")
-    path = tmp_path / "national-2013" / "ruleset.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    result = run("validate", path.parent)
+    path, result = validate_edited(tmp_path / "national-2013" / "ruleset.yaml", old, new)
     assert result.exit_code == 1
     shown = [line for line in result.stderr.splitlines() if not re.fullmatch(r"共 \d+ 个问题。", line)]
     assert "\n".join(shown).replace(str(path.parent) + "/", "") == message
@@ -273,10 +277,6 @@ def test_score_sheets_and_summary_with_control_characters(tmp_path):
 def test_method_parameters_written_null_or_not_a_mapping_are_located(tmp_path, old, new, message):
     """A bracket whose min is null used to be dropped silently, and scoring then crashed on an empty table."""
     copy_rulesets(tmp_path, "national-2013", "hubei-2014")
-    path = tmp_path / "hubei-2014" / "ruleset.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    result = run("validate", path.parent)
+    path, result = validate_edited(tmp_path / "hubei-2014" / "ruleset.yaml", old, new)
     assert result.exit_code == 1
     assert result.stderr.replace(str(path.parent) + "/", "").splitlines()[0] == message

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -163,17 +164,13 @@ def replaced_folder(target: Path) -> Iterator[Path]:
 
 def _recover(target: Path) -> None:
     """Undo what a run killed outright (power cut, kill -9) left: restore a backup, drop stale staging."""
-    for leftover in sorted(target.parent.glob(f".{glob_escape(target.name)}{BACKUP}*")):
+    for leftover in sorted(target.parent.glob(f".{glob.escape(target.name)}{BACKUP}*")):
         if not target.exists():
             os.rename(leftover, target)
         else:
             shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in target.parent.glob(f".{glob_escape(target.name)}{STAGING}*"):
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}{STAGING}*"):
         shutil.rmtree(leftover, ignore_errors=True)
-
-
-def glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def _check_replaceable(target: Path) -> None:
