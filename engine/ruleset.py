@@ -232,12 +232,7 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
         problems.add(f.where("method"), f'未知的评分方法 "{method_name}"',
                      (did_you_mean(method_name, METHODS) or f"可用的评分方法：{'、'.join(METHODS)}")
                      + " 评分方法说明见 rulesets/REFERENCE.md#评分方法")
-    since = len(problems.items)
     params = method.read_params(f, points or ZERO) if method else None
-    for index in range(since, len(problems.items)):  # a parameter that could not say where it is: at the item
-        problem = problems.items[index]
-        if not problem.location.file:
-            problems.items[index] = replace(problem, location=replace(f.loc, path=problem.location.path))
     unit = f.text("unit", "")
     target = f.decimal("target", None)
     value_range = _range(f, unit)

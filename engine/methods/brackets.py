@@ -26,7 +26,8 @@ def read_params(fields: Fields, points: Decimal) -> Params:
     brackets = []
     rows = fields.sequence("brackets")
     for index, row in enumerate(rows):
-        row_fields = Fields(row, f"{fields.path} › brackets[{index + 1}]", fields.problems)
+        row_fields = Fields(row, f"{fields.path} › brackets[{index + 1}]", fields.problems,
+                            at=fields.element("brackets", index))
         low = row_fields.decimal("min")
         worth = row_fields.decimal("points", minimum=Decimal(0))
         row_fields.done()

@@ -75,7 +75,7 @@ def read_named_points(fields: Fields, key: str, what: str) -> tuple[tuple[str, D
     table = fields.mapping(key)
     entries = []
     if table is not None:
-        entry_fields = Fields(table, f"{fields.path} › {key}", fields.problems)
+        entry_fields = Fields(table, f"{fields.path} › {key}", fields.problems, at=fields.where(key))
         for name in table:
             worth = entry_fields.decimal(name, minimum=ZERO)
             entries.append((name, worth if worth is not None else ZERO))
