@@ -77,19 +77,26 @@ def report_html(report: Report) -> str:
         chart_title=report.chart_title)
 
 
+def _title(ws, text: str) -> None:
+    """The sheet's title in row 1, tall enough that it does not run into the line below."""
+    put(ws, 1, 1, text, font=TITLE, border=False)
+    ws.row_dimensions[1].height = TITLE.sz * 1.6
+
+
 def report_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     register_styles(workbook)
     workbook.remove(workbook.active)
     if not report.tables:  # nothing to tabulate (two equal rulesets): the title and lead still say so
         ws = workbook.create_sheet("概要")
-        put(ws, 1, 1, report.title, font=TITLE, border=False)
+        _title(ws, report.title)
         for row, line in enumerate(report.lead, start=2):
             put(ws, row, 1, line, border=False)
         ws.column_dimensions["A"].width = 100
+        page_setup(ws, "1:1")
     for index, table in enumerate(report.tables):
         ws = workbook.create_sheet(writable(table.title)[:31])
-        put(ws, 1, 1, report.title if index == 0 else table.title, font=TITLE, border=False)
+        _title(ws, report.title if index == 0 else table.title)
         row = 2
         for line in (report.lead if index == 0 else ()):
             put(ws, row, 1, line, border=False)
