@@ -17,6 +17,7 @@ from .check import check
 from .diff import diff_command
 from .impact import impact_command
 from .lint import lint
+from .round import round_group
 from .score import score
 from .template import template
 from .test import test_command
@@ -64,7 +65,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-for command in (validate, lint, test_command, diff_command, impact_command, score, check, template):
+for command in (validate, lint, test_command, diff_command, impact_command, score, check, template, round_group):
     command.options_metavar = "[选项]"
     cli.add_command(command)
 

@@ -1,0 +1,561 @@
+"""What the parties of a round do, one function per action. Each checks everything first and then writes its
+rows and their audit entries in one transaction, so a refused action writes nothing (a rejected submission is
+itself recorded, with its errors: that is what happened).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+
+from kaohe.engine import KaoheError, Location, Problem, Ruleset, evaluate, format_points, load_ruleset
+from kaohe.engine.errors import did_you_mean
+from kaohe.engine.evidence import WORKBOOK_SUFFIXES, evidence_from_data
+from kaohe.engine.loading import parse_text, read_bytes
+from kaohe.engine.render.json import dumps, results_document
+from kaohe.engine.selfcheck import self_check
+
+from . import audit, jsondata
+from .frozen import freeze
+from .models import (
+    Adjustment,
+    Appeal,
+    Deadline,
+    Decision,
+    Entry,
+    GroupAssignment,
+    Publication,
+    RosterUnit,
+    Round,
+    RulesetFile,
+    ScoringRun,
+    Submission,
+    canonical,
+)
+from .state import (
+    PROVIDER_NAMES,
+    compose,
+    deadline,
+    evidence_of,
+    find_round,
+    latest_entries,
+    provider_of,
+    publications,
+    roster,
+    ruleset_of,
+)
+
+MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
+KINDS = {Publication.NOTICE: "公示", Publication.FINAL: "最终结果"}
+
+
+def refuse(where: str, message: str, hint: str = "") -> KaoheError:
+    return KaoheError([Problem(Location(where), message, hint)])
+
+
+class Conflict(KaoheError):
+    """Someone else changed the same thing first."""
+
+
+def _write(action):
+    """Run `action` in one transaction holding the write lock; a lost race is a conflict, not a traceback."""
+    try:
+        with transaction.atomic():
+            audit.lock()
+            return action()
+    except IntegrityError:
+        raise Conflict([Problem(Location("数据库"), "另一位用户同时修改了这一轮次的记录，本次操作没有写入",
+                                "请查看 kaohe round status 后重新执行")]) from None
+
+
+def _required_reason(reason: str, where: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise refuse(where, f"{what}必须写明理由", "用 --reason 写明理由，如 实地核查发现台账不全")
+    return reason
+
+
+# --- the round itself --------------------------------------------------------------------------------------
+
+
+def new_round(ruleset_path: Path, code: str, title: str, actor: str, due: dt.datetime | None = None,
+              previous: str = "", groups: dict[str, str] | None = None) -> Round:
+    ruleset = load_ruleset(ruleset_path)
+    files = freeze(ruleset_path)
+    where = f"轮次 {code}"
+    if not code or any(c.isspace() for c in code) or len(code) > 100:
+        raise refuse(where, "轮次代号应为不含空白的短名称（如 wenzhou-2014）")
+    if Round.objects.filter(code=code).exists():
+        raise refuse(where, "已有同名的考核轮次", "换一个代号，或用 kaohe round status 查看已有轮次")
+    previous_round = find_round(previous) if previous else None
+    if not ruleset.units:
+        raise refuse(str(ruleset_path), "细则没有列出被考核单位（units），无法建立轮次的名单")
+    groups = groups or {}
+    for unit in groups:
+        if unit not in ruleset.units:
+            raise refuse(where, f'考核组分工中的单位 "{unit}" 不在名单中', did_you_mean(unit, ruleset.units))
+    at = audit.now()
+
+    def write():
+        round_ = Round(code=code, title=title or ruleset.title, ruleset_id=ruleset.id,
+                       ruleset_version=ruleset.version, ruleset_digest=ruleset.digest, previous=previous_round,
+                       at=at, actor=actor)
+        round_.save()
+        audit.append("new", f"建立考核轮次 {code}（{ruleset.id} 版本 {ruleset.version}）", actor=actor, at=at,
+                     round_code=code, record=round_, after={"ruleset": ruleset.id, "version": ruleset.version,
+                                                            "digest": ruleset.digest, "previous": previous})
+        for position, frozen in enumerate(files):
+            row = RulesetFile(round=round_, position=position, path=frozen.path, content=frozen.content,
+                              digest=frozen.digest, at=at, actor=actor)
+            row.save()
+            audit.append("ruleset_file", f"保存细则文件 {frozen.path}", actor=actor, at=at, round_code=code,
+                         record=row, after={"path": frozen.path, "digest": frozen.digest})
+        for position, unit in enumerate(ruleset.units):
+            row = RosterUnit(round=round_, position=position, name=unit, at=at, actor=actor)
+            row.save()
+            audit.append("roster", f"名单：{unit}", actor=actor, at=at, round_code=code, record=row,
+                         after={"unit": unit})
+        if due is not None:
+            _deadline(round_, due, "建立轮次时设定", actor, at)
+        for unit, group in groups.items():
+            _assign(round_, unit, group, actor, at)
+        return round_
+    return _write(write)
+
+
+def _deadline(round_: Round, due: dt.datetime, reason: str, actor: str, at: dt.datetime) -> Deadline:
+    before = deadline(round_)
+    row = Deadline(round=round_, due=due, reason=reason, at=at, actor=actor)
+    row.save()
+    audit.append("deadline", f"报送截止时间设为 {_shown(due)}", actor=actor, at=at, round_code=round_.code,
+                 record=row, before=_shown(before) if before else None, after=_shown(due))
+    return row
+
+
+def set_deadline(code: str, due: dt.datetime, reason: str, actor: str) -> Deadline:
+    round_ = find_round(code)
+    reason = _required_reason(reason, f"轮次 {code}", "更改报送截止时间")
+    return _write(lambda: _deadline(round_, due, reason, actor, audit.now()))
+
+
+def _assign(round_: Round, unit: str, group: str, actor: str, at: dt.datetime) -> GroupAssignment:
+    row = GroupAssignment(round=round_, unit=unit, group=group, at=at, actor=actor)
+    row.save()
+    audit.append("assign", f"{unit} 由 {group} 考核", actor=actor, at=at, round_code=round_.code, record=row,
+                 after={"unit": unit, "group": group})
+    return row
+
+
+def assign(code: str, group: str, units: list[str], actor: str) -> list[GroupAssignment]:
+    round_ = find_round(code)
+    names = roster(round_)
+    for unit in units:
+        _on_roster(round_, unit, names)
+    if not group.strip():
+        raise refuse(f"轮次 {code}", "考核组名称不能为空")
+    at = audit.now()
+    return _write(lambda: [_assign(round_, unit, group.strip(), actor, at) for unit in units])
+
+
+def _on_roster(round_: Round, unit: str, names: list[str] | None = None) -> None:
+    names = names if names is not None else roster(round_)
+    if unit not in names:
+        raise refuse(f"轮次 {round_.code}", f'单位 "{unit}" 不在本轮次的名单中',
+                     did_you_mean(unit, names) or f"名单：{'、'.join(names)}")
+
+
+def _shown(at: dt.datetime | None) -> str:
+    from django.utils import timezone
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+# --- submissions -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    submission: Submission
+    problems: tuple[str, ...]
+    dropped: tuple[str, ...]  # items the unit filled although others give them: not counted
+
+
+def _read_submission(path: Path, ruleset: Ruleset) -> tuple[bytes, object]:
+    """The file's bytes exactly as sent, and its data as the engine reads it (KaoheError when unreadable)."""
+    raw = read_bytes(path, MAX_SUBMISSION_BYTES)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from kaohe.engine.workbook import read_workbook
+        data, digest = read_workbook(path)
+        if digest != hashlib.sha256(raw).hexdigest():
+            raise refuse(str(path), "文件在读取过程中被改动", "请等文件保存完毕后重新报送")
+        return raw, data
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from kaohe.engine.loading import read_document
+        data, _ = read_document(path)  # its own messages: UTF-16, .xls, binary …
+        return raw, data
+    return raw, parse_text(text, str(path))
+
+
+def submit(code: str, path: Path, actor: str, unit: str = "") -> SubmissionOutcome:
+    """Record one version of a unit's evidence, accepted or rejected with its errors."""
+    round_ = find_round(code)
+    ruleset = ruleset_of(round_)
+    path = Path(path)
+    raw, data = _read_submission(path, ruleset)  # unreadable: nothing recorded, the file never arrived
+    problems: list[str] = []
+    dropped: list[str] = []
+    named = data.get("unit") if isinstance(data, dict) else None
+    unit = unit or (named if isinstance(named, str) else "")
+    if not unit:
+        raise refuse(str(path), "材料中没有填写被考核单位（unit），无法记为哪个单位的报送", "请填写单位名称后重新报送")
+    _on_roster(round_, unit)
+    if isinstance(named, str) and named and named != unit:
+        problems.append(f'{path}: 材料填写的单位是 "{named}"，不是 "{unit}"')
+    own: dict = {}
+    incomplete: dict = {}
+    if not problems:
+        leaves = {item.id: item for item in ruleset.leaves()}
+        values = data.get("values") if isinstance(data, dict) else None
+        if isinstance(values, dict):
+            for item_id in list(values):
+                item = leaves.get(item_id)
+                if item is not None and provider_of(item) != "unit":
+                    dropped.append(f"{item_id} {item.title}（{_provider_text(item)}，单位填写的值不计入）")
+                    del values[item_id]
+        try:
+            evidence = evidence_from_data(data, ruleset, str(path), hashlib.sha256(raw).hexdigest())
+        except KaoheError as error:
+            problems.extend(str(p) for p in error.problems)
+        else:
+            own = data
+            incomplete = _incomplete(ruleset, evidence)
+    at = audit.now()
+    due = deadline(round_)
+    late = due is not None and at > due
+
+    def write():
+        version = Submission.objects.filter(round=round_, unit=unit).count() + 1
+        row = Submission(round=round_, unit=unit, version=version, file_name=path.name, content=raw,
+                         digest=hashlib.sha256(raw).hexdigest(), accepted=not problems, late=late,
+                         problems=canonical(problems), data=jsondata.dump(own) if not problems else "",
+                         incomplete=canonical(incomplete), at=at, actor=actor)
+        row.save()
+        state = "通过校验" if not problems else f"未通过校验（{len(problems)}个问题）"
+        audit.append("submit", f"{unit} 报送第{version}版 {path.name}：{state}{'，逾期' if late else ''}",
+                     actor=actor, at=at, round_code=code, record=row,
+                     after={"unit": unit, "version": version, "digest": row.digest, "accepted": not problems,
+                            "late": late})
+        return row
+    return SubmissionOutcome(_write(write), tuple(problems), tuple(dropped))
+
+
+def _provider_text(item) -> str:
+    return "由考核组评定" if provider_of(item) == "inspection" else f"由牵头部门评定（{item.department}）"
+
+
+def _incomplete(ruleset: Ruleset, evidence) -> dict:
+    """What the unit itself still owes: values, facts and 佐证材料 (the others' items are not its to give)."""
+    report = self_check(ruleset, evidence)
+    own = {item.id for item in ruleset.leaves() if provider_of(item) == "unit"}
+    return {
+        "values": [r.item.id for r in report.missing_values if r.item.id in own],
+        "facts": list(report.missing_facts),
+        "materials": [r.item.id for r in report.missing_files if r.item.id in own],
+    }
+
+
+# --- inspection groups and departments ---------------------------------------------------------------------
+
+
+def _check_party_value(round_: Round, ruleset: Ruleset, unit: str, item_id: str, data, where: str) -> None:
+    """Validate one value as the engine would, in the context of the unit's evidence."""
+    evidence_from_data({"unit": unit, "ruleset": ruleset.id, "values": {item_id: data}}, ruleset, where, "")
+
+
+def _item(ruleset: Ruleset, item_id: str, where: str):
+    item = ruleset.item(item_id)
+    if item is None or not item.is_leaf:
+        leaves = [i.id for i in ruleset.leaves()]
+        raise refuse(where, f'细则中没有可评分的指标 "{item_id}"', did_you_mean(item_id, leaves))
+    return item
+
+
+def _entry(round_: Round, unit: str, item, kind: str, party: str, data, entered_by: str, source: str,
+           source_digest: str, actor: str, at: dt.datetime) -> Entry:
+    before = latest_entries(round_).get((unit, item.id))
+    row = Entry(round=round_, unit=unit, item_id=item.id, kind=kind, party=party, data=jsondata.dump(data),
+                entered_by=entered_by, source=source, source_digest=source_digest, at=at, actor=actor)
+    row.save()
+    audit.append("enter", f"{PROVIDER_NAMES[kind]} {party} 评定 {unit} {item.id} {item.title}", actor=actor, at=at,
+                 round_code=round_.code, record=row, before=jsondata.load(before.data) if before else None,
+                 after=jsondata.load(row.data))
+    return row
+
+
+def judge(code: str, unit: str, item_id: str, value, reason: str, party: str, actor: str,
+          entered_by: str = "") -> Entry:
+    """One value from an inspection group (a judged score and its reason) or a department, from the command line."""
+    round_ = find_round(code)
+    ruleset = ruleset_of(round_)
+    where = f"轮次 {code} › {unit} › {item_id}"
+    _on_roster(round_, unit)
+    item = _item(ruleset, item_id, where)
+    kind = provider_of(item)
+    if kind == "unit":
+        raise refuse(where, f"指标 {item.id} {item.title} 由单位自己填报，不由考核组或牵头部门评定",
+                     "单位的值用 kaohe round submit 报送；办公室更正用 kaohe round adjust")
+    if not party.strip():
+        raise refuse(where, f"请写明评定的{PROVIDER_NAMES[kind]}", "用 --by-group 或 --by-department 写明名称")
+    if kind == "department" and party not in item.departments:
+        raise refuse(where, f"指标 {item.id} {item.title} 的牵头部门是 {item.department}，不是 {party}")
+    if item.method == "judged":
+        reason = _required_reason(reason, where, f"考核组为 {item.id} {item.title} 评分")
+        data = {"value": {"score": value, "reason": reason, "inspector": party}}
+    else:
+        data = {"value": value}
+        if reason:
+            data["note"] = reason
+    _check_party_value(round_, ruleset, unit, item.id, data, where)
+    at = audit.now()
+    return _write(lambda: _entry(round_, unit, item, kind, party, data, entered_by or actor, "命令行", "", actor, at))
+
+
+def enter(code: str, path: Path, actor: str) -> list[Entry]:
+    """A department's or an inspection group's filled workbook: every value in it, or nothing."""
+    from kaohe.engine.entrysheet import read_party_workbook
+    round_ = find_round(code)
+    ruleset = ruleset_of(round_)
+    sheet = read_party_workbook(path, ruleset)
+    names = roster(round_)
+    for entry in sheet.entries:
+        _on_roster(round_, entry.unit, names)
+    raw = read_bytes(path, MAX_SUBMISSION_BYTES)
+    digest = hashlib.sha256(raw).hexdigest()
+    at = audit.now()
+
+    def write():
+        return [_entry(round_, e.unit, ruleset.item(e.item_id), sheet.kind, sheet.party, e.data,
+                       e.entered_by, Path(path).name, digest, actor, at) for e in sheet.entries]
+    return _write(write)
+
+
+# --- adjustments and appeals ------------------------------------------------------------------------------
+
+
+def current_value(round_: Round, ruleset: Ruleset, unit: str, item_id: str):
+    composed = compose(round_, [unit])
+    if not composed:
+        return None
+    return composed[0].data.get("values", {}).get(item_id)
+
+
+def adjust(code: str, unit: str, item_id: str, reason: str, actor: str, value=None, score: Decimal | None = None,
+           expect=None, appeal: Appeal | None = None) -> Adjustment:
+    """The office changes a value, or an item's score, with a reason. `expect`: the value the clerk saw."""
+    round_ = find_round(code)
+    ruleset = ruleset_of(round_)
+    where = f"轮次 {code} › {unit} › {item_id}"
+    _on_roster(round_, unit)
+    item = _item(ruleset, item_id, where)
+    reason = _required_reason(reason, where, "调整")
+    if (value is None) == (score is None):
+        raise refuse(where, "调整应给出新的填报值（--value）或新的得分（--score），二者选一")
+    at = audit.now()
+
+    def write():
+        composed = compose(round_, [unit])
+        if not composed:
+            raise refuse(where, f"{unit} 还没有通过校验的报送，无可调整", "先报送材料，或按缺报处理")
+        data = composed[0].data
+        if value is not None:
+            kind = "value"
+            before = data.get("values", {}).get(item_id)
+            old = before.get("value") if isinstance(before, dict) else before
+            after = dict(before) if isinstance(before, dict) else {}
+            after["value"] = value
+        else:
+            kind = "score"
+            if not (Decimal(0) <= score <= item.points):
+                raise refuse(where, f"调整后的得分 {format_points(score)} 超出本项分值范围"
+                             f" 0–{format_points(item.points)}")
+            before = data.get("adjustments", {}).get(item_id)
+            old = before.get("score") if before else None
+            after = {"score": score, "reason": reason, "by": actor, "at": _shown(at)}
+        if expect is not None and jsondata.dump(old) != jsondata.dump(expect):
+            raise Conflict([Problem(Location(where), f"冲突：{item_id} {item.title} 的当前值已是 {jsondata.dump(old)}，"
+                                    f"不是您看到的 {jsondata.dump(expect)}；本次调整没有写入",
+                                    "请用 kaohe round status / log 查看是谁改的，再决定是否重新调整")])
+        if kind == "value":
+            _check_party_value(round_, ruleset, unit, item_id, after, where)
+        row = Adjustment(round=round_, unit=unit, item_id=item_id, kind=kind,
+                         before=jsondata.dump(before), after=jsondata.dump(after), reason=reason, appeal=appeal,
+                         at=at, actor=actor)
+        row.save()
+        what = "填报值" if kind == "value" else "得分"
+        audit.append("adjust", f"调整 {unit} {item_id} {item.title} 的{what}：{reason}", actor=actor, at=at,
+                     round_code=code, record=row, before=jsondata.load(row.before), after=jsondata.load(row.after))
+        return row
+    return _write(write)
+
+
+def appeal(code: str, unit: str, items: list[str], reason: str, actor: str) -> Appeal:
+    round_ = find_round(code)
+    ruleset = ruleset_of(round_)
+    where = f"轮次 {code} › {unit}"
+    _on_roster(round_, unit)
+    reason = _required_reason(reason, where, "申诉")
+    if not items:
+        raise refuse(where, "申诉应写明对哪些指标有异议", "用 --item 写指标编号，可写多个")
+    for item_id in items:
+        _item(ruleset, item_id, where)
+    notices = [p for p in publications(round_) if p.kind == Publication.NOTICE]
+    if not notices:
+        raise refuse(where, "本轮次还没有公示，不能申诉", "公示后在申诉期内提出")
+    notice = notices[-1]
+    at = audit.now()
+    if any(p.kind == Publication.FINAL for p in publications(round_)):
+        raise refuse(where, "本轮次已公布最终结果，不再受理申诉")
+    if notice.appeal_until is not None and at > notice.appeal_until:
+        raise refuse(where, f"申诉期已于 {_shown(notice.appeal_until)} 结束，不能再申诉",
+                     "公示期内未提出的申诉不予受理")
+
+    def write():
+        number = Appeal.objects.filter(round=round_).count() + 1
+        row = Appeal(round=round_, number=number, unit=unit, items=canonical(items), reason=reason,
+                     publication=notice, at=at, actor=actor)
+        row.save()
+        audit.append("appeal", f"{unit} 提出第{number}号申诉（{'、'.join(items)}）：{reason}", actor=actor, at=at,
+                     round_code=code, record=row, after={"unit": unit, "items": items, "reason": reason})
+        return row
+    return _write(write)
+
+
+def decide(code: str, number: int, upheld: bool, reason: str, actor: str, item_id: str = "", value=None,
+           score: Decimal | None = None) -> Decision:
+    """Decide an appeal; an upheld appeal changes the value or score of one of its items, as an adjustment."""
+    round_ = find_round(code)
+    where = f"轮次 {code} › 第{number}号申诉"
+    found = Appeal.objects.filter(round=round_, number=number).first()
+    if found is None:
+        known = list(Appeal.objects.filter(round=round_).values_list("number", flat=True))
+        raise refuse(where, "没有这个申诉",
+                     f"本轮次的申诉编号：{'、'.join(map(str, known))}" if known else "本轮次还没有申诉")
+    if Decision.objects.filter(appeal=found).exists():
+        raise refuse(where, "这个申诉已经作出决定", "决定不可更改；如需更正，用 kaohe round adjust 并写明理由")
+    reason = _required_reason(reason, where, "申诉决定")
+    items = jsondata.load(found.items)
+    if upheld:
+        if value is None and score is None:
+            raise refuse(where, "维持申诉时应给出更正后的填报值（--value）或得分（--score）")
+        item_id = item_id or (items[0] if len(items) == 1 else "")
+        if item_id not in items:
+            raise refuse(where, f"请用 --item 指明更正哪一项（申诉的指标：{'、'.join(items)}）")
+    elif value is not None or score is not None:
+        raise refuse(where, "驳回申诉时不更改数值；要更正请维持申诉（--uphold）")
+    at = audit.now()
+
+    def write():
+        row = Decision(appeal=found, upheld=upheld, reason=reason, at=at, actor=actor)
+        row.save()
+        audit.append("decide", f"第{number}号申诉（{found.unit}）{'维持' if upheld else '驳回'}：{reason}",
+                     actor=actor, at=at, round_code=code, record=row, after={"upheld": upheld, "reason": reason})
+        if upheld:
+            adjust(code, found.unit, item_id, f"第{number}号申诉维持：{reason}", actor, value=value, score=score,
+                   appeal=found)
+        return row
+    return _write(write)
+
+
+# --- scoring and publication ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """A scoring computed in memory, not yet written."""
+
+    units: int
+    missing: tuple[str, ...]
+    evidence: str  # canonical JSON: unit → composed evidence data
+    document: str  # the result document
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.document.encode()).hexdigest()
+
+
+def compute(round_: Round, provisional: bool, upto: int | None = None) -> Scoring:
+    ruleset = ruleset_of(round_)
+    names = roster(round_)
+    composed = compose(round_, names, upto)
+    present = {c.unit for c in composed}
+    missing = tuple(u for u in names if u not in present)
+    if missing and not provisional:
+        raise refuse(f"轮次 {round_.code}", f"还有 {len(missing)} 个单位没有通过校验的报送：{'、'.join(missing)}",
+                     "等这些单位报送后再评分；或加 --provisional 得到暂定结果（名次类指标和按名次定级为暂定）")
+    if not composed:
+        raise refuse(f"轮次 {round_.code}", "还没有任何单位通过校验的报送，无法评分")
+    results = evaluate(ruleset, [evidence_of(round_, ruleset, c) for c in composed])
+    document = dumps(results_document(ruleset, results), compact=True)
+    evidence = "{" + ",".join(f"{jsondata.dump(c.unit)}:{c.text}" for c in composed) + "}"
+    return Scoring(len(composed), missing, evidence, document)
+
+
+def _write_run(round_: Round, scoring: Scoring, actor: str, at: dt.datetime) -> ScoringRun:
+    number = ScoringRun.objects.filter(round=round_).count() + 1
+    row = ScoringRun(round=round_, number=number, provisional=bool(scoring.missing), evidence=scoring.evidence,
+                     document=scoring.document, digest=scoring.digest, at=at, actor=actor)
+    row.save()
+    provisional = f"，暂定：缺{len(scoring.missing)}个单位" if scoring.missing else ""
+    audit.append("score", f"第{number}次评分（{scoring.units}个单位{provisional}）", actor=actor, at=at,
+                 round_code=round_.code, record=row, after={"digest": row.digest, "units": scoring.units})
+    return row
+
+
+def score(code: str, actor: str, provisional: bool = False) -> ScoringRun:
+    """Score the round as it stands now and record the run."""
+    round_ = find_round(code)
+    scoring = compute(round_, provisional)
+    at = audit.now()
+    return _write(lambda: _write_run(round_, scoring, actor, at))
+
+
+def publish(code: str, kind: str, actor: str, appeal_until: dt.datetime | None = None, note: str = "") -> Publication:
+    """Score the round as it stands and publish the result: the 公示, or the final result."""
+    round_ = find_round(code)
+    where = f"轮次 {code}"
+    earlier = publications(round_)
+    if kind not in KINDS:
+        raise refuse(where, f"发布的类别应为 {'、'.join(KINDS.values())}")
+    if any(p.kind == Publication.FINAL for p in earlier):
+        raise refuse(where, "本轮次已公布最终结果，不能再发布", "如需更正，应另行发文，并在新的轮次中记录")
+    if kind == Publication.NOTICE and appeal_until is None:
+        raise refuse(where, "公示应写明申诉截止时间", "用 --appeal-until 写明，如 2015-03-20")
+    if kind == Publication.FINAL:
+        pending = Appeal.objects.filter(round=round_, decision__isnull=True)
+        if pending.exists():
+            numbers = "、".join(f"第{a.number}号（{a.unit}）" for a in pending.order_by("number"))
+            raise refuse(where, f"还有未决定的申诉：{numbers}", "先用 kaohe round decide 作出决定")
+        if not any(p.kind == Publication.NOTICE for p in earlier):
+            raise refuse(where, "还没有公示，不能公布最终结果", "先发布公示")
+    scoring = compute(round_, provisional=False)
+    if earlier and earlier[-1].kind == kind and earlier[-1].run.digest == scoring.digest:
+        raise refuse(where, f"与上一次{KINDS[kind]}（第{earlier[-1].number}号）相比没有任何变化，不再重复发布")
+    at = audit.now()
+
+    def write():
+        run = _write_run(round_, scoring, actor, at)
+        number = len(earlier) + 1
+        row = Publication(round=round_, number=number, kind=kind, run=run, appeal_until=appeal_until, note=note,
+                          at=at, actor=actor)
+        row.save()
+        audit.append("publish", f"发布第{number}号：{KINDS[kind]}（评分结果摘要 {run.digest[:12]}）", actor=actor,
+                     at=at, round_code=code, record=row,
+                     after={"kind": kind, "run": run.number, "digest": run.digest,
+                            "appeal_until": _shown(appeal_until) if appeal_until else None})
+        return row
+    return _write(write)

@@ -1,0 +1,159 @@
+"""The current state of a round, derived from its history: nothing here writes.
+
+The latest accepted submission of each unit, the latest entry of each inspection group and department for
+each unit's item, and every adjustment in order, composed into one evidence document per unit — the same
+shape as a unit's YAML — which the engine then scores.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from kaohe.engine import Evidence, KaoheError, Location, Problem, Ruleset, evidence_from_text
+
+from . import jsondata
+from .frozen import FrozenFile, thaw
+from .models import (
+    Adjustment,
+    AuditEntry,
+    Deadline,
+    Entry,
+    GroupAssignment,
+    Publication,
+    Record,
+    RosterUnit,
+    Round,
+    Submission,
+)
+
+PROVIDER_NAMES = {"unit": "单位", "inspection": "考核组", "department": "牵头部门"}
+
+
+def provider_of(item) -> str:
+    return item.provider
+
+
+def find_round(code: str) -> Round:
+    found = Round.objects.filter(code=code).first()
+    if found is None:
+        known = list(Round.objects.order_by("id").values_list("code", flat=True))
+        hint = f"已有的轮次：{'、'.join(known)}" if known else "先用 kaohe round new 建立轮次"
+        raise KaoheError([Problem(Location(f"轮次 {code}"), "没有这个考核轮次", hint)])
+    return found
+
+
+def ruleset_of(round_: Round) -> Ruleset:
+    files = tuple(FrozenFile(f.path, bytes(f.content)) for f in round_.ruleset_files.order_by("position"))
+    return thaw(files, round_.ruleset_digest)
+
+
+def upto_ids(model: type[Record], upto: int | None):
+    """Rows of `model` written by audit entries up to `upto` (all rows when None)."""
+    if upto is None:
+        return None
+    return AuditEntry.objects.filter(record=model.__name__, seq__lte=upto).values("record_id")
+
+
+def _rows(model: type[Record], round_: Round, upto: int | None):
+    rows = model.objects.filter(round=round_)
+    ids = upto_ids(model, upto)
+    return rows if ids is None else rows.filter(id__in=ids)
+
+
+def deadline(round_: Round) -> dt.datetime | None:
+    last = Deadline.objects.filter(round=round_).order_by("-id").first()
+    return last.due if last else None
+
+
+def groups(round_: Round) -> dict[str, str]:
+    found = {}
+    for unit, group in GroupAssignment.objects.filter(round=round_).order_by("id").values_list("unit", "group"):
+        found[unit] = group
+    return found
+
+
+def roster(round_: Round) -> list[str]:
+    return list(RosterUnit.objects.filter(round=round_).order_by("position").values_list("name", flat=True))
+
+
+def latest_submissions(round_: Round, upto: int | None = None, accepted_only: bool = True) -> dict[str, Submission]:
+    rows = _rows(Submission, round_, upto)
+    if accepted_only:
+        rows = rows.filter(accepted=True)
+    latest: dict[str, Submission] = {}
+    for row in rows.defer("content").order_by("id"):
+        latest[row.unit] = row
+    return latest
+
+
+def latest_entries(round_: Round, upto: int | None = None) -> dict[tuple[str, str], Entry]:
+    latest: dict[tuple[str, str], Entry] = {}
+    for row in _rows(Entry, round_, upto).order_by("id"):
+        latest[(row.unit, row.item_id)] = row
+    return latest
+
+
+def adjustments(round_: Round, upto: int | None = None) -> list[Adjustment]:
+    return list(_rows(Adjustment, round_, upto).order_by("id"))
+
+
+def publications(round_: Round) -> list[Publication]:
+    return list(Publication.objects.filter(round=round_).order_by("number"))
+
+
+@dataclass
+class Composed:
+    """One unit's evidence as the record gives it now: the data, and where each value came from."""
+
+    unit: str
+    data: dict
+    origins: dict[str, str] = field(default_factory=dict)  # item id → 单位报送 / 考核组 … / 调整
+
+    @property
+    def text(self) -> str:
+        return jsondata.dump(self.data)
+
+
+def compose(round_: Round, units: list[str], upto: int | None = None) -> list[Composed]:
+    """The evidence of each unit that has an accepted submission, in roster order."""
+    submissions = latest_submissions(round_, upto)
+    entries = latest_entries(round_, upto)
+    changes = adjustments(round_, upto)
+    composed = {}
+    for unit in units:
+        submission = submissions.get(unit)
+        if submission is None:
+            continue
+        data = jsondata.load(submission.data)
+        data.setdefault("values", {})
+        origins = {item_id: f"单位报送（第{submission.version}版）" for item_id in data["values"]}
+        composed[unit] = Composed(unit, data, origins)
+    for (unit, item_id), entry in entries.items():
+        if unit in composed:
+            composed[unit].data["values"][item_id] = jsondata.load(entry.data)
+            who = f"，录入人 {entry.entered_by}" if entry.entered_by else ""
+            composed[unit].origins[item_id] = f"{PROVIDER_NAMES[entry.kind]} {entry.party}{who}"
+    for change in changes:
+        if change.unit not in composed:
+            continue
+        target = composed[change.unit]
+        after = jsondata.load(change.after)
+        if change.kind == "value":
+            target.data["values"][change.item_id] = after
+        else:
+            target.data.setdefault("adjustments", {})[change.item_id] = after
+        target.origins[change.item_id] = f"调整（{change.actor}，{_local(change.at)}）：{change.reason}"
+    return [composed[u] for u in units if u in composed]
+
+
+def _local(at: dt.datetime) -> str:
+    from django.utils import timezone
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+
+
+def evidence_of(round_: Round, ruleset: Ruleset, composed: Composed) -> Evidence:
+    text = composed.text
+    evidence = evidence_from_text(text, ruleset, file=f"轮次 {round_.code} › {composed.unit}")
+    assert evidence.digest == hashlib.sha256(text.encode()).hexdigest()
+    return evidence
