@@ -75,7 +75,11 @@ _opened: str | None = None
 
 
 def open_database(target: str, creating: bool = False) -> None:
-    """Configure Django for this database (once per process) and bring its schema up to date."""
+    """Configure Django for this database and bring its schema up to date.
+
+    One process may open several databases one after another (the tests do): the default connection is
+    then closed and replaced, as Django's own test runner does when it switches to a test database.
+    """
     global _opened
     check_file(target, creating)
     if _opened is None:
@@ -83,9 +87,16 @@ def open_database(target: str, creating: bool = False) -> None:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.server.settings")
         import django
         django.setup()
-        _opened = target
     elif _opened != target:
-        raise RuntimeError(f"one process, one round database: {_opened} is open, not {target}")
+        import dj_database_url
+        from django.db import connections
+        connections.close_all()
+        connections.settings["default"] = connections.configure_settings(
+            {"default": database_settings(target, dj_database_url.parse)})["default"]
+        del connections["default"]
+        from . import frozen
+        frozen.forget()
+    _opened = target
     _migrate(target, creating)
 
 

@@ -36,6 +36,11 @@ def freeze(ruleset_path: Path) -> tuple[FrozenFile, ...]:
 _loaded: dict[str, Ruleset] = {}
 
 
+def forget() -> None:
+    """Another database was opened: its rulesets are its own."""
+    _loaded.clear()
+
+
 def thaw(files: tuple[FrozenFile, ...], expected_digest: str) -> Ruleset:
     """Load the ruleset from its frozen files (once per process per digest)."""
     if expected_digest in _loaded:
