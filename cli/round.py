@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from kaohe.engine import format_points
 from kaohe.engine.render.json import dumps
 
 from .options import json_option, ruleset_argument
@@ -238,9 +239,15 @@ def adjust(ctx, code, unit, item, value, score, reason, expect, as_json) -> None
     from kaohe.round import actions
     row = actions.adjust(code, unit, item, reason, _actor(ctx), value=_value(value), score=_number(score, "--score"),
                          expect=_value(expect))
+    from kaohe.round import jsondata
+    before, after = jsondata.load(row.before), jsondata.load(row.after)
+    if row.kind == "value":
+        old = before.get("value") if isinstance(before, dict) else before
+        change = f"填报值 {jsondata.dump(old)} → {jsondata.dump(after['value'])}"
+    else:
+        change = f"得分调整为 {format_points(after['score'])} 分"
     _emit(as_json, {"code": code, "unit": unit, "item": item, "kind": row.kind, "before": row.before,
-                    "after": row.after, "reason": row.reason},
-          f"已调整 {unit} {item}：{row.before} → {row.after}（{row.reason}）")
+                    "after": row.after, "reason": row.reason}, f"已调整 {unit} {item}：{change}（理由：{row.reason}）")
 
 
 @round_group.command()

@@ -19,7 +19,7 @@ from typing import Any
 from .errors import KaoheError, Location, Problem, Problems, did_you_mean
 from .fields import Fields, describe
 from .loading import location_of, parse_text, read_document
-from .model import Entry, Event, Evidence, FactSpec, Item, Judgement, Ruleset, format_points
+from .model import Entry, Event, Evidence, FactSpec, Item, Judgement, Ruleset, ScoreAdjustment, format_points
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 YES = ("是", "有", "已完成", "yes")
@@ -92,6 +92,7 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
             number = _number(item, raw, where, problems, "备案目标")
             if number is not None:
                 targets[item_id] = number
+    adjustments = _adjustments(f.mapping("adjustments", None) or {}, leaves, problems)
     facts = {}
     fact_table = f.mapping("facts", None) or {}
     specs = {spec.name: spec for spec in ruleset.facts}
@@ -105,13 +106,41 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
             facts[name] = _fact(specs[name], raw, where, problems)
     evidence = Evidence(unit=unit, ruleset_id=ruleset_id or ruleset.id, entries=entries, targets=targets, facts=facts,
                         sample=bool(f.boolean("sample", False)), self_total=f.decimal("self_total", None),
-                        note=f.text("note", ""), file=file, digest=digest, ignored=tuple(ignored))
+                        note=f.text("note", ""), file=file, digest=digest, ignored=tuple(ignored),
+                        adjustments=adjustments)
     f.raw("year", None)
     f.done()
     if problems:  # a plain dict (a test case, a program's data) has no positions: the file at least
         raise KaoheError(p if p.location.file else replace(p, location=replace(p.location, file=file))
                          for p in problems.items)
     return evidence
+
+
+def _adjustments(table: dict, leaves: dict[str, Item], problems: Problems) -> dict[str, ScoreAdjustment]:
+    """adjustments: {item: {score, reason, by, at}} — the office's changes to scores, each with its reason."""
+    found = {}
+    for item_id, raw in table.items():
+        where = location_of(table, item_id).at(f"adjustments › {item_id}")
+        item = leaves.get(item_id)
+        if item is None:
+            problems.add(where, f'细则中没有指标 "{item_id}"，无法调整其得分', did_you_mean(item_id, leaves))
+            continue
+        if not isinstance(raw, dict):
+            problems.add(where, f"调整应为映射（score、reason、by、at），实际为{describe(raw)}")
+            continue
+        a = Fields(raw, where.path, problems)
+        score = a.decimal("score")
+        reason = a.text("reason")
+        if not reason.strip():
+            problems.add(a.where("reason"), f"调整 {item.id} {item.title} 的得分必须写明理由")
+        if score is not None and not (0 <= score <= item.points):
+            problems.add(a.where("score"), f"调整后的得分 {format_points(score)} 超出 {item.id} {item.title} 的"
+                                           f"分值范围 0–{format_points(item.points)}")
+        adjustment = ScoreAdjustment(score, reason, a.text("by", ""), a.text("at", ""))
+        a.done()
+        if score is not None:
+            found[item_id] = adjustment
+    return found
 
 
 def _check_unit(unit: str, where: Location, ruleset: Ruleset, problems: Problems) -> None:

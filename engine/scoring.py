@@ -17,7 +17,21 @@ _NO_CONTEXT = ScoringContext()
 
 
 def score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None = None) -> ItemResult:
-    """Score one leaf. `place` is (rank, cohort size) for rank-based methods."""
+    """Score one leaf. `place` is (rank, cohort size) for rank-based methods. An adjustment by the office
+    replaces the score; the reason keeps what the rules gave and says who changed it, when and why."""
+    result = _score_leaf(item, evidence, place)
+    adjustment = evidence.adjustments.get(item.id) if evidence.adjustments else None
+    if adjustment is None:
+        return result
+    computed = "未能评分" if result.score is None else f"{format_points(result.score)}分"
+    who = "，".join(x for x in (adjustment.by, adjustment.at) if x)
+    reason = (f"{result.reason}（计算得分{computed}）；调整为{format_points(adjustment.score)}分："
+              f"{adjustment.reason}" + (f"（{who}）" if who else ""))
+    return ItemResult(item, adjustment.score, reason, entry=result.entry, adjustment=adjustment,
+                      computed=result.score)
+
+
+def _score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None) -> ItemResult:
     entry = evidence.entries.get(item.id)
     if entry is None or entry.value is None:
         return ItemResult(item, None, MISSING_VALUE, entry=entry)

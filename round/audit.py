@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from .models import AuditEntry, Record, canonical
+from . import jsondata
+from .models import AuditEntry, Record
 
 GENESIS = "0" * 64
 LOCK_KEY = 0x6B616F6865  # "kaohe": the PostgreSQL advisory lock every writer takes
@@ -38,7 +39,7 @@ def append(action: str, summary: str, *, actor: str, at: dt.datetime, round_code
         summary=summary, record=type(record).__name__ if record is not None else "",
         record_id=record.pk if record is not None else None,
         record_digest=record.seal_digest() if record is not None else "",
-        before="" if before is None else canonical(before), after="" if after is None else canonical(after),
+        before="" if before is None else jsondata.dump(before), after="" if after is None else jsondata.dump(after),
         previous=last.hash if last else GENESIS)
     entry.hash = entry.compute_hash()
     entry.save()

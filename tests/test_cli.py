@@ -73,7 +73,7 @@ def test_json_document():
                      "clause": "一、2014年质量强市建设主要目标",
                      "text": "地表水水质持续改善，争取Ⅲ类以上比例达到64%以上，县级以上集中式饮用水源地水质达标率达到87%以上，"
                              "城市环境空气质量（AQI）优良率达到65%以上。"},
-        "self_score": None, "files": [], "note": ""}
+        "self_score": None, "files": [], "note": "", "adjustment": None}
     dongtou = units["洞头县"]
     assert (dongtou["band_grade"], dongtou["grade"]) == ("C", "D")
     assert dongtou["outcomes"][0]["citation"]["clause"] == "第五条"

@@ -39,9 +39,18 @@ def _items(ruleset: Ruleset, results, parent: str | None, level: int) -> list[di
             "citation": _citation(ruleset, r.item.citation),
             "self_score": _points(entry.self_score) if entry else None,
             "files": list(entry.files) if entry else [], "note": entry.note if entry else "",
+            "adjustment": _adjustment(r),
         })
         rows.extend(_items(ruleset, r.children, r.item.id, level + 1))
     return rows
+
+
+def _adjustment(result) -> dict | None:
+    a = result.adjustment
+    if a is None:
+        return None
+    return {"computed": _points(result.computed), "score": _points(a.score), "reason": a.reason, "by": a.by,
+            "at": a.at}
 
 
 def result_document(ruleset: Ruleset, result: UnitResult) -> dict:
