@@ -5,12 +5,19 @@ Points and values are `Decimal` everywhere; a ruleset is never executed, only re
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from .errors import Location
+
+# Who provides an item's value: the unit itself (单位自填), an inspection group (考核组评定) or the lead department
+# (牵头部门评定). A judged item is the inspection group's unless the ruleset says otherwise.
+PROVIDERS = {"unit": "单位", "inspection": "考核组", "department": "牵头部门"}
+# Between department names; not inside brackets: 各县（市、区）政府 is one name.
+_DEPARTMENT_SEPARATORS = re.compile(r"[、，,;；](?![^（(]*[）)])")
 
 
 @dataclass(frozen=True)
@@ -108,12 +115,24 @@ class Item:
     value_range: tuple[Decimal | None, Decimal | None] = (None, None)
     target: Decimal | None = None  # ruleset default; a unit's filed target overrides it
     materials: tuple[str, ...] = ()  # 需提交的佐证材料
-    department: str = ""  # 考核牵头部门
+    department: str = ""  # 考核牵头部门, as the table words it: 市住建委、市交通运输局
+    provider: str = "unit"  # a key of PROVIDERS: who gives the value (for a section: what its leaves inherit)
     location: Location = field(default=Location(), compare=False)
 
     @property
     def is_leaf(self) -> bool:
         return not self.children
+
+    @property
+    def provider_label(self) -> str:
+        """Who gives the value, in words: 单位, 考核组, 牵头部门（市环保局）."""
+        name = PROVIDERS.get(self.provider, self.provider)
+        return f"{name}（{self.department}）" if self.provider == "department" and self.department else name
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The lead departments one by one: 市住建委、市交通运输局 → (市住建委, 市交通运输局)."""
+        return tuple(name.strip() for name in _DEPARTMENT_SEPARATORS.split(self.department) if name.strip())
 
     def walk(self):
         yield self
@@ -264,6 +283,16 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class ScoreAdjustment:
+    """The office set an item's score after 实地核查 or an appeal: the engine's score is kept beside it."""
+
+    score: Decimal
+    reason: str
+    by: str = ""
+    at: str = ""  # as the record shows it, e.g. 2015-03-02 10:15
+
+
+@dataclass(frozen=True)
 class Evidence:
     unit: str
     ruleset_id: str
@@ -276,6 +305,7 @@ class Evidence:
     file: str = ""
     digest: str = ""
     ignored: tuple[str, ...] = ()  # values for items this ruleset does not have (re-scoring under a draft)
+    adjustments: dict = field(default_factory=dict)  # item id → ScoreAdjustment
 
 
 # --- Results ----------------------------------------------------------------------
@@ -288,6 +318,8 @@ class ItemResult:
     reason: str
     children: tuple["ItemResult", ...] = ()
     entry: Entry | None = None
+    adjustment: ScoreAdjustment | None = None  # then `computed` is what the rules alone gave
+    computed: Decimal | None = None
 
     @property
     def scored(self) -> bool:
