@@ -25,7 +25,10 @@ demo: $(STAMP)
 	$(KAOHE) diff rulesets/hubei-2014 rulesets/hubei-2015 -q --html out/hubei-2014-2015-比较.html --xlsx out/hubei-2014-2015-比较.xlsx > /dev/null
 	$(KAOHE) impact rulesets/hubei-2014 rulesets/hubei-2015 rulesets/hubei-2014/samples -q --html out/hubei-2014-2015-影响.html --xlsx out/hubei-2014-2015-影响.xlsx > /dev/null
 
+# The round tests need a real PostgreSQL: tests/postgres.sh installs Debian's postgresql package when it is
+# missing (as root); the tests start a throwaway server of their own.
 test: $(STAMP)
+	bash tests/postgres.sh
 	$(VENV)/bin/python -m pytest
 
 bench: $(STAMP)
