@@ -16,6 +16,7 @@ from kaohe.engine import (
     summary_text,
 )
 from kaohe.engine.extends import chain_files
+from kaohe.engine.methods import needs_cohort
 from kaohe.engine.render.files import refuse_overlap
 from kaohe.engine.render.json import dumps
 from kaohe.engine.render.outputs import write_outputs
@@ -97,6 +98,14 @@ def score(ruleset, evidence, as_json, out_dir, quiet, unit, provisional) -> None
     if out_dir is not None and not quiet:
         click.echo(f"结果已写入 {out_dir}/：每个单位的评分表（.xlsx、.html），汇总.xlsx、汇总.html、"
                    f"results.json、summary.txt", err=True)
+    present = {e.unit for e in batch}
+    absent = [u for u in loaded.units if u not in present]
+    if absent and not quiet:
+        provisional_parts = (["名次类指标"] if any(needs_cohort(leaf.method) for leaf in loaded.leaves()) else []) + (
+            ["按名次定级"] if loaded.grading.by == "rank" else [])
+        ranked = f"；{'和'.join(provisional_parts)}为暂定" if provisional_parts else ""
+        click.echo(f"注意：本批材料有 {len(present)} 个单位，细则名单有 {len(loaded.units)} 个，"
+                   f"缺 {len(absent)} 个：{'、'.join(absent)}{ranked}。", err=True)
     incomplete = [r for r in results if r.unscored]
     if incomplete and not provisional:
         click.echo(f"{len(incomplete)} 个单位有未评分的指标（缺少填报值），结果为暂定；"

@@ -16,7 +16,7 @@ counted back before results are returned.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import count
 
@@ -112,8 +112,9 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
     leaf_results: list[dict[str, ItemResult]] = [
         {leaf.id: score_leaf(leaf, evidence) for leaf in solo} for evidence in batch
     ]
+    absent = _absent(ruleset, batch)
     for leaf in cohort:
-        _score_cohort(leaf, batch, leaf_results)
+        _score_cohort(leaf, batch, leaf_results, absent)
     trees = [tuple(assemble(item, results) for item in ruleset.items) for results in leaf_results]
     encoded = [encode(compiled.conditions, ruleset, e, r) for e, r in zip(batch, leaf_results, strict=True)]
     fired = _fire(compiled, [fact for fact, _ in encoded])
@@ -121,6 +122,8 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
     graded = [round_total(total, ruleset.grading.rounding) for _, _, total in sums]
     if ruleset.grading.by == "rank":
         band_grades = rank_grades(graded, ruleset.grading)
+        if absent:
+            band_grades = [(label, f"{reason}（{_provisional(absent)}）") for label, reason in band_grades]
     else:
         bands = [band_for(g, ruleset.grading) for g in graded]
         band_grades = [(b.label, explain_band(t, g, b, ruleset.grading))
@@ -149,13 +152,27 @@ def _leaf_order(ruleset: Ruleset):
     return lambda key: (order.get(key, len(order)), key)
 
 
-def _score_cohort(leaf, batch: list[Evidence], leaf_results: list[dict[str, ItemResult]]) -> None:
+def _absent(ruleset: Ruleset, batch: list[Evidence]) -> tuple[str, ...]:
+    """Units of the ruleset's roster not in this batch: places and rank grades among the others are provisional."""
+    present = {e.unit for e in batch}
+    return tuple(u for u in ruleset.units if u not in present)
+
+
+def _provisional(absent: tuple[str, ...]) -> str:
+    return f"暂定：名单中还有{len(absent)}个单位未参评，名次可能变化"
+
+
+def _score_cohort(leaf, batch: list[Evidence], leaf_results: list[dict[str, ItemResult]],
+                  absent: tuple[str, ...] = ()) -> None:
     """Rank-based leaves: places among the units that gave a value."""
     given = [i for i, e in enumerate(batch) if e.entries.get(leaf.id) and e.entries[leaf.id].value is not None]
     values: list[Decimal] = [batch[i].entries[leaf.id].value for i in given]
     spots = dict(zip(given, places(values, leaf.params.order == "higher_better"), strict=True))
     for i, evidence in enumerate(batch):
-        leaf_results[i][leaf.id] = score_leaf(leaf, evidence, (spots[i], len(given)) if i in spots else None)
+        result = score_leaf(leaf, evidence, (spots[i], len(given)) if i in spots else None)
+        if absent and result.score is not None:
+            result = replace(result, reason=f"{result.reason}（{_provisional(absent)}）")
+        leaf_results[i][leaf.id] = result
 
 
 def _check_batch(batch: list[Evidence]) -> None:

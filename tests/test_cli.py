@@ -176,3 +176,16 @@ def test_score_accepts_filled_workbooks_with_yaml(tmp_path):
     result = run("score", WENZHOU, tmp_path, "--provisional")
     assert result.exit_code == 0
     assert "3     鹿城区  90     90      A" in result.stdout
+
+
+def test_a_partial_batch_is_named_and_its_places_are_provisional():
+    three = sorted(Path(SAMPLES).glob("0[1-3]*.yaml"))
+    result = run("score", WENZHOU, *map(str, three))
+    assert result.exit_code == 0
+    assert ("注意：本批材料有 3 个单位，细则名单有 11 个，缺 8 个：洞头县、瑞安市、乐清市、永嘉县、平阳县、苍南县、文成县、泰顺县；"
+            "名次类指标为暂定。") in result.stderr
+    document = json.loads(run("score", WENZHOU, *map(str, three), "--json", "-q").stdout)
+    ranked = next(i for i in document["units"][0]["items"] if i["method"] == "rank")
+    assert ranked["reason"].endswith("（暂定：名单中还有8个单位未参评，名次可能变化）")
+    whole = run("score", WENZHOU, SAMPLES, "--provisional", "--json")
+    assert "注意" not in whole.stderr and "暂定：名单中" not in whole.stdout
