@@ -9,7 +9,7 @@
 from .errors import KaoheError, Location, Problem
 from .evaluate import InternalError, evaluate
 from .evidence import evidence_from_data, evidence_from_text, load_evidence
-from .model import Evidence, ItemResult, Ruleset, UnitResult, format_points
+from .model import PROVIDERS, Evidence, ItemResult, Ruleset, UnitResult, format_points
 from .render.json import result_document, results_document
 from .render.summary import summary_text
 from .ruleset import load_ruleset
@@ -18,4 +18,5 @@ __all__ = [
     "KaoheError", "Location", "Problem", "InternalError", "Ruleset", "Evidence", "ItemResult", "UnitResult",
     "load_ruleset", "load_evidence", "evidence_from_text", "evidence_from_data", "evaluate",
     "result_document", "results_document", "summary_text", "format_points",
+    "PROVIDERS",
 ]

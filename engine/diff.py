@@ -121,6 +121,8 @@ def _items(old: Ruleset, new: Ruleset) -> list[Change]:
                           ("bonus", "加分项"), ("value_range", "取值范围")):
             if getattr(a, key) != getattr(b, key):
                 details.append(f"{name} {_show(getattr(a, key))} → {_show(getattr(b, key))}")
+        if a.is_leaf and b.is_leaf and a.provider_label != b.provider_label:
+            details.append(f"填报方 {a.provider_label} → {b.provider_label}")
         if a.method == b.method and a.params != b.params and a.params is not None:
             before, after = asdict(a.params), asdict(b.params)
             for key in after:

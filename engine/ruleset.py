@@ -19,6 +19,7 @@ from .fields import Fields, strict_problems
 from .loading import location_of
 from .methods import METHODS
 from .model import (
+    PROVIDERS,
     Band,
     Citation,
     FactSpec,
@@ -203,7 +204,10 @@ def _facts(f: Fields, problems: Problems) -> tuple[FactSpec, ...]:
 
 
 def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: Citation | None,
-          unsure: set[str], top: bool = False, in_bonus: bool = False, at: Location | None = None) -> Item:
+          unsure: set[str], top: bool = False, in_bonus: bool = False, at: Location | None = None,
+          department: str = "", provider: str = "") -> Item:
+    """One item and its children. `department` and `provider` are what the sections above it say (provider: only
+    when one of them writes it): an item that does not say its own takes them."""
     f = Fields(raw, path, problems, at=at)
     item_id = f.text("id")
     path = f"{item_id}" if item_id else path
@@ -216,16 +220,21 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
         problems.add(f.where("bonus"), "加分项只能是顶层指标（其下级自动计为加分）",
                      "把加分项移到顶层，例如“三、加分项”")
     citation = _citation(f, problems, source_ids, required=inherited is None) or inherited
+    own_provider = f.choice("provider", PROVIDERS, None)
+    unknown_provider = f.has("provider") and f.data["provider"] not in (None, "") and not own_provider  # reported
+    provider = own_provider or provider  # "" when no section above says it either
     common = dict(id=item_id, title=f.text("title"), points=points or ZERO, citation=citation,
                   bonus=bonus or in_bonus, standard=f.text("standard", ""), content=f.text("content", ""),
-                  materials=f.texts("materials"), department=f.text("department", ""), location=f.loc)
+                  materials=f.texts("materials"), department=f.text("department", "") or department,
+                  location=f.loc)
     raw_children = f.sequence("children", None)
     if raw_children:
         children = tuple(_item(child, f"{path} › children[{i + 1}]", problems, source_ids, citation, unsure,
-                               in_bonus=bonus or in_bonus, at=f.element("children", i))
+                               in_bonus=bonus or in_bonus, at=f.element("children", i),
+                               department=common["department"], provider=provider)
                          for i, child in enumerate(raw_children))
         f.done()
-        return Item(children=children, **common)
+        return Item(children=children, provider=provider or "unit", **common)
     method_name = f.text("method")
     method = METHODS.get(method_name)
     if method_name and method is None:
@@ -238,8 +247,14 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     value_range = _range(f, unit)
     # With an unknown method we cannot tell its parameters from typos: report only the method.
     f.done(allowed_extra=() if method else f.data.keys())
+    provider = provider or ("inspection" if method_name == "judged" else "unit")
+    if provider == "department" and not common["department"] and not unknown_provider:
+        problems.add(f.where("provider") if f.has("provider") else f.loc,
+                     f"指标 {item_id}「{common['title']}」由牵头部门评定（provider: department），"
+                     '但本项和上级指标都没有写明考核牵头部门 "department"',
+                     "在本项或其上级指标写明 department，例如 department: 市环保局")
     return Item(method=method_name, params=params, value_kind=method.VALUE_KIND if method else "", unit=unit,
-                target=target, value_range=value_range, **common)
+                target=target, value_range=value_range, provider=provider, **common)
 
 
 def _range(f: Fields, unit: str) -> tuple[Decimal | None, Decimal | None]:
