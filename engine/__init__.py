@@ -6,6 +6,7 @@
     for result in evaluate(ruleset, batch):
         print(result.unit, result.total, result.grade)
 """
+from .entrysheet import PartyEntry, PartySheet, read_party_workbook
 from .errors import KaoheError, Location, Problem
 from .evaluate import InternalError, evaluate
 from .evidence import evidence_from_data, evidence_from_text, load_evidence
@@ -18,5 +19,5 @@ __all__ = [
     "KaoheError", "Location", "Problem", "InternalError", "Ruleset", "Evidence", "ItemResult", "UnitResult",
     "load_ruleset", "load_evidence", "evidence_from_text", "evidence_from_data", "evaluate",
     "result_document", "results_document", "summary_text", "format_points",
-    "PROVIDERS",
+    "PROVIDERS", "read_party_workbook", "PartySheet", "PartyEntry",
 ]

@@ -5,6 +5,8 @@ checks it with the same rules and messages; only the places read differently:
 `鹿城区.xlsx › 填报 › F12`. What only a workbook can get wrong is refused here,
 all problems at once: a number no assessment uses (1e308, twenty decimals), text
 with control characters, and an 有/无 answer that disagrees with the 事件 sheet.
+The grey rows of items another party provides give no value: only the unit's
+own target for such an item is read from them.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from .loading import (
     refuse_old_office,
     text_problem,
 )
+from .render.entrysheet import ENTRY_SHEET
 from .render.fillin import (
     ASK,
     EVENT_COLUMNS,
@@ -43,6 +46,7 @@ from .render.fillin import (
     HEADER_ROW,
     JUDGED_ASK,
     NOTE,
+    OTHERS_ASK,
     PART_MARK,
     RULESET_CELL,
     SELF,
@@ -56,22 +60,23 @@ SPLIT_FILES = re.compile(r"[；;，,\n]+")
 # Excel writes a control character into the file as _x0007_ (_x000D_ for a carriage return); openpyxl leaves it so.
 EXCEL_ESCAPE = re.compile(r"_x00([01][0-9a-f])_", re.IGNORECASE)
 EVENT_KEYS = ((2, "kind"), (3, "date"), (4, "title"))
+PARTY_WORKBOOK = "这是牵头部门或考核组的评定表，不是单位的填报表：评定表由考核办汇总"
 MAX_ROWS = 10_000  # a filled template has a few dozen rows; reading a million empty ones would take minutes
 
 
-def _mapping(loc: Location) -> Mapping:
+def located_mapping(loc: Location) -> Mapping:
     out = Mapping()
     out.loc, out.key_locs = loc, {}
     return out
 
 
-def _sequence(loc: Location) -> Sequence:
+def located_sequence(loc: Location) -> Sequence:
     out = Sequence()
     out.loc, out.item_locs = loc, []
     return out
 
 
-def _set(container: Mapping, key: str, value: Any, loc: Location) -> None:
+def set_located(container: Mapping, key: str, value: Any, loc: Location) -> None:
     container[key] = value
     container.key_locs[key] = loc
 
@@ -80,7 +85,7 @@ def _files(text: Any) -> list[str]:
     return [f.strip() for f in SPLIT_FILES.split(str(text)) if f.strip()]
 
 
-class _Cells:
+class Cells:
     """Reads cells as evidence data; a cell that cannot be used is a problem at that cell, read as blank."""
 
     def __init__(self, shown: str):
@@ -100,7 +105,7 @@ class _Cells:
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a filled template unpacks to well under 1 MB
 
 
-def _check_unpacked_size(raw: bytes, shown: str) -> None:
+def _check_unpacked_size(raw: bytes, shown: str, made: str) -> None:
     """Refuse a zip bomb before openpyxl inflates it."""
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
@@ -110,32 +115,44 @@ def _check_unpacked_size(raw: bytes, shown: str) -> None:
     if unpacked > MAX_UNPACKED_BYTES:
         raise KaoheError([Problem(Location(shown), f"工作簿解压后过大（{unpacked // 1024 // 1024} MB，"
                                                    f"上限 {MAX_UNPACKED_BYTES // 1024 // 1024} MB）",
-                                  "请用 kaohe template 生成的填报表")])
+                                  f"请用 kaohe template 生成的{made}")])
+
+
+def open_workbook(path: Path | str, sheet: str, made: str = "填报表",
+                  other_kinds: dict[str, str] | None = None) -> tuple[Any, Worksheet, bytes]:
+    """(workbook, its sheet `sheet`, the file's bytes) of a workbook made by `kaohe template` (`made` names which
+    kind, for the hints; `other_kinds`: the hint when the sheet is missing but another kind's sheet is there).
+    Raises KaoheError for a file that is not a usable workbook: unreadable, an old .xls, a zip bomb, damaged,
+    without the sheet, too many rows."""
+    shown = str(path)
+    raw = read_bytes(path, MAX_WORKBOOK_BYTES)
+    refuse_old_office(raw, shown)
+    _check_unpacked_size(raw, shown, made)
+    try:
+        workbook = load_workbook(io.BytesIO(raw), data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
+        raise KaoheError([Problem(Location(shown), "无法打开工作簿：文件已损坏或不是 Excel 工作簿（.xlsx）",
+                                  f"请用 kaohe template 生成的{made}，填好后另存为 .xlsx")]) from None
+    ws = workbook[sheet] if sheet in workbook.sheetnames else None
+    if not isinstance(ws, Worksheet):
+        raise KaoheError([Problem(Location(shown, sheet=sheet),
+                                  f"工作簿中没有“{sheet}”表（现有：{'、'.join(workbook.sheetnames)}）",
+                                  next((hint for name, hint in (other_kinds or {}).items()
+                                        if name in workbook.sheetnames), f"请用 kaohe template 生成的{made}"))])
+    _check_size(workbook, shown, sheet, made)
+    return workbook, ws, raw
 
 
 def read_workbook(path: Path | str) -> tuple[Mapping, str]:
     """(evidence data, sha256 of the file). Raises KaoheError for a file that is not a usable workbook."""
     shown = str(path)
-    raw = read_bytes(path, MAX_WORKBOOK_BYTES)
-    refuse_old_office(raw, shown)
-    _check_unpacked_size(raw, shown)
-    try:
-        workbook = load_workbook(io.BytesIO(raw), data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
-        raise KaoheError([Problem(Location(shown), "无法打开工作簿：文件已损坏或不是 Excel 工作簿（.xlsx）",
-                                  "请用 kaohe template 生成的填报表，填好后另存为 .xlsx")]) from None
-    ws = workbook[FILL_SHEET] if FILL_SHEET in workbook.sheetnames else None
-    if not isinstance(ws, Worksheet):
-        raise KaoheError([Problem(Location(shown, sheet=FILL_SHEET),
-                                  f"工作簿中没有“{FILL_SHEET}”表（现有：{'、'.join(workbook.sheetnames)}）",
-                                  "请用 kaohe template 生成的填报表")])
-    _check_size(workbook, shown)
-    cells = _Cells(shown)
-    data = _mapping(Location(shown, sheet=FILL_SHEET))
+    workbook, ws, raw = open_workbook(path, FILL_SHEET, other_kinds={ENTRY_SHEET: PARTY_WORKBOOK})
+    cells = Cells(shown)
+    data = located_mapping(Location(shown, sheet=FILL_SHEET))
     for key, name in (("unit", UNIT_CELL), ("ruleset", RULESET_CELL)):
         header = ws[name]
-        _set(data, key, cells.value(ws, header.row, header.column), cells.where(ws, header.row, header.column))
-    values, targets = (_mapping(cells.where(ws, HEADER_ROW, column)) for column in (1, TARGET))
+        set_located(data, key, cells.value(ws, header.row, header.column), cells.where(ws, header.row, header.column))
+    values, targets = (located_mapping(cells.where(ws, HEADER_ROW, column)) for column in (1, TARGET))
     parts: dict[str, list] = {}
     fact_rows = []
     for row in range(HEADER_ROW + 1, ws.max_row + 1):
@@ -143,6 +160,12 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
         if key is None:
             continue
         key = str(key)
+        if str(ws.cell(row, ASK).value or "").startswith(OTHERS_ASK):
+            # an inspection group or the lead department gives this value, in its own workbook; the target is ours
+            target = cells.value(ws, row, TARGET)
+            if target is not None:
+                set_located(targets, key, target, cells.where(ws, row, TARGET))
+            continue
         value = cells.value(ws, row, VALUE)
         value_at = cells.where(ws, row, VALUE)
         if key.startswith(FACT_PREFIX):
@@ -156,57 +179,57 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
             continue
         target = cells.value(ws, row, TARGET)
         if target is not None:
-            _set(targets, key, target, cells.where(ws, row, TARGET))
+            set_located(targets, key, target, cells.where(ws, row, TARGET))
         files = cells.value(ws, row, FILES)
         self_score = cells.value(ws, row, SELF)
         note = cells.value(ws, row, NOTE)
-        entry = _mapping(value_at)
+        entry = located_mapping(value_at)
         if value is not None and str(ws.cell(row, ASK).value or "").startswith(JUDGED_ASK):
             value = _judgement(value, note, value_at, cells.where(ws, row, NOTE))
             note = None
-        _set(entry, "value", value, value_at)
+        set_located(entry, "value", value, value_at)
         if files is not None:
-            _set(entry, "files", _files(files), cells.where(ws, row, FILES))
+            set_located(entry, "files", _files(files), cells.where(ws, row, FILES))
         if self_score is not None:
-            _set(entry, "self_score", self_score, cells.where(ws, row, SELF))
+            set_located(entry, "self_score", self_score, cells.where(ws, row, SELF))
         if note is not None:
-            _set(entry, "note", str(note), cells.where(ws, row, NOTE))
-        _set(values, key, entry, value_at)
+            set_located(entry, "note", str(note), cells.where(ws, row, NOTE))
+        set_located(values, key, entry, value_at)
     for item_id, rows in parts.items():
-        _parts(values, item_id, rows, cells.problems)
-    _set(data, "values", values, values.loc)
+        gather_parts(values, item_id, rows, cells.problems)
+    set_located(data, "values", values, values.loc)
     if targets:
-        _set(data, "targets", targets, targets.loc)
+        set_located(data, "targets", targets, targets.loc)
     facts = _facts(workbook, fact_rows, cells, cells.where(ws, HEADER_ROW, 1))
     if facts:
-        _set(data, "facts", facts, facts.loc)
+        set_located(data, "facts", facts, facts.loc)
     cells.problems.raise_if_any()
     return data, hashlib.sha256(raw).hexdigest()
 
 
-def _check_size(workbook, shown: str) -> None:
-    for name in (FILL_SHEET, EVENT_SHEET):
+def _check_size(workbook, shown: str, sheet: str, made: str) -> None:
+    for name in (sheet, EVENT_SHEET):
         ws = workbook[name] if name in workbook.sheetnames else None
         if isinstance(ws, Worksheet) and ws.max_row > MAX_ROWS:
-            raise KaoheError([Problem(Location(shown, sheet=name),
-                                      f"“{name}”表写到了第 {ws.max_row} 行，超出填报表的 {MAX_ROWS} 行上限",
-                                      "请用 kaohe template 生成的填报表，不要在表格下方粘贴其他内容")])
+            raise KaoheError([Problem(Location(shown, sheet=ws.title),
+                                      f"“{ws.title}”表写到了第 {ws.max_row} 行，超出{made}的 {MAX_ROWS} 行上限",
+                                      f"请用 kaohe template 生成的{made}，不要在表格下方粘贴其他内容")])
 
 
 def _judgement(score, reason, score_loc: Location, reason_loc: Location) -> Mapping:
     """A judged row: the score in the value cell, the reason in 备注 (a blank reason is refused by the checks)."""
-    out = _mapping(score_loc)
-    _set(out, "score", score, score_loc)
-    _set(out, "reason", "" if reason is None else str(reason), reason_loc)
+    out = located_mapping(score_loc)
+    set_located(out, "score", score, score_loc)
+    set_located(out, "reason", "" if reason is None else str(reason), reason_loc)
     return out
 
 
-def _parts(values: Mapping, item_id: str, rows: list, problems: Problems) -> None:
+def gather_parts(values: Mapping, item_id: str, rows: list, problems: Problems) -> None:
     """The 是/否 answers on the part rows of a `parts` item, as the list of parts done."""
     given = [(part, value, loc) for part, value, loc in rows if value is not None]
     if not given:
         return  # no part answered: the value is missing, not "none done"
-    done = _sequence(given[0][2])
+    done = located_sequence(given[0][2])
     for part, value, loc in given:
         if value not in YES_NO and not isinstance(value, bool):
             problems.add(loc.at(f"values › {item_id}"), f"应填 是/否，实际为{describe(value)}",
@@ -214,14 +237,14 @@ def _parts(values: Mapping, item_id: str, rows: list, problems: Problems) -> Non
         elif value is True or value == YES_NO[0]:
             done.append(part)
             done.item_locs.append(loc)
-    entry = values.get(item_id) or _mapping(given[0][2])
-    _set(entry, "value", done, given[0][2])
-    _set(values, item_id, entry, values.key_locs.get(item_id, given[0][2]))
+    entry = values.get(item_id) or located_mapping(given[0][2])
+    set_located(entry, "value", done, given[0][2])
+    set_located(values, item_id, entry, values.key_locs.get(item_id, given[0][2]))
 
 
-def _facts(workbook, fact_rows: list, cells: _Cells, loc: Location) -> Mapping:
+def _facts(workbook, fact_rows: list, cells: Cells, loc: Location) -> Mapping:
     """The fact rows of 填报; a fact of events is its rows on the 事件 sheet, which must agree with its 有/无."""
-    facts = _mapping(loc)
+    facts = located_mapping(loc)
     titles = [title for _, title, _, _, events in fact_rows if events]
     listed = _event_rows(workbook, titles, cells)
     sheet = EVENT_SHEET if EVENT_SHEET in workbook.sheetnames else ""
@@ -229,12 +252,12 @@ def _facts(workbook, fact_rows: list, cells: _Cells, loc: Location) -> Mapping:
         at = where.at(f"facts › {name}")
         if not events:
             if answer is not None:
-                _set(facts, name, answer, where)
+                set_located(facts, name, answer, where)
             continue
-        found = listed.get(title) or _sequence(Location(cells.shown, sheet=EVENT_SHEET))
+        found = listed.get(title) or located_sequence(Location(cells.shown, sheet=EVENT_SHEET))
         rows = "、".join(str(event_loc.line) for event_loc in found.item_locs)
         if answer == "有" and found:
-            _set(facts, name, found, where)
+            set_located(facts, name, found, where)
         elif answer == "有" and not sheet:
             cells.problems.add(at, f"答“有”，但工作簿中没有“{EVENT_SHEET}”表（现有：{'、'.join(workbook.sheetnames)}）",
                                f"请在 kaohe template 生成的填报表的“{EVENT_SHEET}”表逐条填写事件，或改答“无”")
@@ -245,7 +268,7 @@ def _facts(workbook, fact_rows: list, cells: _Cells, loc: Location) -> Mapping:
             cells.problems.add(at, f"答“无”，但“{EVENT_SHEET}”表第 {rows} 行填了“{title}”的事件",
                                "两者须一致：有事件请改答“有”，没有事件请删除这些事件行")
         elif answer == "无":
-            _set(facts, name, found, where)
+            set_located(facts, name, found, where)
         elif answer is None and found:
             cells.problems.add(at, f"未答“有/无”，但“{EVENT_SHEET}”表第 {rows} 行填了“{title}”的事件",
                                "请改答“有”；如果这些事件不该填报，请删除事件行并答“无”")
@@ -255,7 +278,7 @@ def _facts(workbook, fact_rows: list, cells: _Cells, loc: Location) -> Mapping:
     return facts
 
 
-def _event_rows(workbook, titles: list[str], cells: _Cells) -> dict[str, Sequence]:
+def _event_rows(workbook, titles: list[str], cells: Cells) -> dict[str, Sequence]:
     """The rows of the 事件 sheet by fact title; a row that names no fact of events is refused."""
     if EVENT_SHEET not in workbook.sheetnames or not isinstance(workbook[EVENT_SHEET], Worksheet):
         return {}
@@ -276,13 +299,13 @@ def _event_rows(workbook, titles: list[str], cells: _Cells) -> dict[str, Sequenc
             hint = did_you_mean(fact, titles) or listed_titles
             cells.problems.add(where, f"“事实”列填的“{fact}”不是填报表中需要逐条填报事件的事实", hint)
             continue
-        event = _mapping(where)
+        event = located_mapping(where)
         for (column, key), value in zip(EVENT_KEYS, rest[:len(EVENT_KEYS)], strict=True):
             if value is not None:
-                _set(event, key, str(value) if key == "title" else value, cells.where(ws, row, column))
+                set_located(event, key, str(value) if key == "title" else value, cells.where(ws, row, column))
         if rest[-1] is not None:
-            _set(event, "files", _files(rest[-1]), cells.where(ws, row, len(EVENT_COLUMNS)))
-        found = listed.setdefault(fact, _sequence(where))
+            set_located(event, "files", _files(rest[-1]), cells.where(ws, row, len(EVENT_COLUMNS)))
+        found = listed.setdefault(fact, located_sequence(where))
         found.append(event)
         found.item_locs.append(where)
     return listed

@@ -175,7 +175,9 @@ def test_score_accepts_filled_workbooks_with_yaml(tmp_path):
     fill(yaml.safe_load((Path(SAMPLES) / "01-鹿城区.yaml").read_text(encoding="utf-8")), tmp_path / "鹿城区.xlsx")
     result = run("score", WENZHOU, tmp_path, "--provisional")
     assert result.exit_code == 0
-    assert "3     鹿城区  90     90      A" in result.stdout
+    # the unit's workbook holds its own values: the lead department's and the inspection group's 5 come separately
+    assert "7     鹿城区  74.5   74.5    C         未评分5项，等次为暂定" in result.stdout
+    assert f"  鹿城区（{tmp_path / '鹿城区.xlsx'}）：一.10、一.11、二.7、二.14、二.15" in result.stdout
 
 
 def test_a_partial_batch_is_named_and_its_places_are_provisional():

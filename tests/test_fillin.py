@@ -1,6 +1,5 @@
 """The fill-in workbook: its rows, dropdowns, ranges and protection; filled in and scored like the YAML."""
 import io
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,13 +11,14 @@ from openpyxl.utils import get_column_letter
 from kaohe.engine import KaoheError, evaluate, evidence_from_data, load_evidence, load_ruleset
 from kaohe.engine.evidence import YES
 from kaohe.engine.loading import read_document
-from kaohe.engine.model import Judgement
 from kaohe.engine.render.fillin import fillin_xlsx
 
 ROOTS = Path(__file__).parent.parent / "rulesets"
 ROOT = ROOTS / "wenzhou-2014"
 RULESET = load_ruleset(ROOT)
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+# Given by the lead department (一.10, 一.11) or the inspection group (二.7, 二.14, 二.15), not in the unit's workbook
+OTHERS = ("一.10", "一.11", "二.7", "二.14", "二.15")
 
 
 def template(unit="", ruleset=RULESET):
@@ -89,6 +89,10 @@ def fill(sample: dict, path: Path, ruleset=RULESET) -> Path:
         entry = values.get(key)
         if not isinstance(entry, dict) or (item.value_kind == "judgement" and "value" not in entry):
             entry = {"value": entry}
+        if key in targets:
+            ws.cell(row, 8).value = targets[key]
+        if item.provider != "unit":
+            continue  # a grey row: an inspection group or the lead department gives the value (fill_party)
         value = entry["value"]
         if value is None or item.value_kind == "parts":
             pass  # blank; a `parts` item is answered on its part rows
@@ -103,14 +107,49 @@ def fill(sample: dict, path: Path, ruleset=RULESET) -> Path:
             ws.cell(row, 6).value = len(value)
         else:
             ws.cell(row, 6).value = value
-        if key in targets:
-            ws.cell(row, 8).value = targets[key]
         if entry.get("files"):
             ws.cell(row, 9).value = "；".join(entry["files"])
         if "self_score" in entry:
             ws.cell(row, 10).value = entry["self_score"]
         if "note" in entry:
             ws.cell(row, 11).value = entry["note"]
+    wb.save(path)
+    return path
+
+
+def party_columns(ws) -> dict[str, int]:
+    return {ws.cell(8, column).value: column for column in range(1, ws.max_column + 1)}
+
+
+def fill_party(workbook: bytes, values: dict, path: Path, entered_by: str = "录入员") -> Path:
+    """Fill a party workbook the way its clerk would, from sample evidence values (YAML-shaped) by unit: every value
+    the samples hold for the workbook's rows, 是/否 for yes/no and for each part, the judged reason in 评分理由."""
+    wb = load_workbook(io.BytesIO(workbook))
+    ws = wb["录入"]
+    at = party_columns(ws)
+    value_column = next(at[name] for name in ("得分", "填报值", "得分／填报值") if name in at)
+    for row in range(9, ws.max_row + 1):
+        unit, key = ws.cell(row, at["单位"]).value, ws.cell(row, at["指标编号"]).value
+        item_id, _, part = key.partition("｜")
+        entry = values.get(unit, {}).get(item_id)
+        if isinstance(entry, dict) and "value" in entry:
+            entry, note = entry["value"], entry.get("note")
+        else:
+            note = None
+        if entry is None:
+            continue
+        if part:
+            ws.cell(row, value_column).value = "是" if part in entry else "否"
+            continue
+        if isinstance(entry, dict):  # judged
+            ws.cell(row, value_column).value, ws.cell(row, at["评分理由"]).value = entry["score"], entry["reason"]
+        elif isinstance(entry, bool):
+            ws.cell(row, value_column).value = "是" if entry else "否"
+        elif not isinstance(entry, list):
+            ws.cell(row, value_column).value = entry
+        if note is not None:
+            ws.cell(row, at["备注"]).value = note
+        ws.cell(row, at["录入人"]).value = entered_by
     wb.save(path)
     return path
 
@@ -195,10 +234,36 @@ def evidence_as_yaml(name: str):
     return [(data, evidence_from_data(data, ruleset, f"{data['unit']}.yaml", "")) for data in moved]
 
 
-def without_inspector(result) -> str:
-    """The workbook has no inspector column: a judged reason read from it lacks “（省考核组）” and nothing else."""
-    value = result.entry.value if result.entry else None
-    return result.reason.replace(f"（{value.inspector}）", "") if isinstance(value, Judgement) else result.reason
+def party_values(ruleset, samples: dict, folder: Path) -> dict:
+    """What the inspection groups and the lead departments give, each in its own workbook filled from the samples and
+    read back: unit → item id → values entry. The group is the samples' inspector; an item several departments lead
+    is entered by the first of them."""
+    from kaohe.engine.entrysheet import read_party_workbook
+    from kaohe.engine.render.entrysheet import lead_departments, write_party_workbook
+
+    def judged(entry):
+        value = entry.get("value", entry) if isinstance(entry, dict) else None
+        return value if isinstance(value, dict) and "inspector" in value else None
+
+    groups: dict[str, list[str]] = {}
+    for unit, values in samples.items():
+        inspector = next((judged(v)["inspector"] for v in values.values() if judged(v)), "考核组")
+        groups.setdefault(inspector, []).append(unit)
+    parties = [("inspection", group, units) for group, units in groups.items()]
+    parties += [("department", name, list(samples)) for name in lead_departments(ruleset)]
+    out: dict[str, dict] = {unit: {} for unit in samples}
+    for kind, party, units in parties:
+        given = {unit: {item.id: samples[unit].get(item.id) for item in ruleset.leaves()
+                        if item.provider == kind and (kind == "inspection" or item.departments[0] == party)}
+                 for unit in units}
+        path = fill_party(write_party_workbook(ruleset, kind, party, units), given, folder / f"{party}.xlsx")
+        sheet = read_party_workbook(path, ruleset)
+        assert (sheet.kind, sheet.party, sheet.ruleset_id) == (kind, party, ruleset.id)
+        assert {entry.entered_by for entry in sheet.entries} <= {"录入员"}
+        for entry in sheet.entries:
+            assert entry.item_id not in out[entry.unit]
+            out[entry.unit][entry.item_id] = entry.data
+    return out
 
 
 @pytest.mark.parametrize(("name", "vetoed", "capped"), [
@@ -209,21 +274,31 @@ def without_inspector(result) -> str:
                                                                  "咸宁市", "恩施土家族苗族自治州", "潜江市", "神农架林区"}),
 ])
 def test_round_trip_every_sample_scores_as_its_yaml(tmp_path, name, vetoed, capped):
+    """Each unit's workbook holds its own values; the inspection group's and the lead departments' workbooks hold
+    theirs. Put together, they score exactly as the sample YAML."""
+    from kaohe.engine.workbook import read_workbook
     ruleset = RULESETS[name]
     pairs = evidence_as_yaml(name)
     from_yaml = evaluate(ruleset, [evidence for _, evidence in pairs])
-    filled = [fill(data, tmp_path / f"{data['unit']}.xlsx", ruleset) for data, _ in pairs]
-    from_workbooks = evaluate(ruleset, [load_evidence(path, ruleset) for path in filled])
+    others = party_values(ruleset, {data["unit"]: data["values"] for data, _ in pairs}, tmp_path)
+    merged = []
+    for data, _ in pairs:
+        path = fill(data, tmp_path / f"{data['unit']}.xlsx", ruleset)
+        unit_data, digest = read_workbook(path)
+        assert not set(unit_data["values"]) & {item.id for item in ruleset.leaves() if item.provider != "unit"}
+        unit_data["values"].update(others[data["unit"]])
+        merged.append(evidence_from_data(unit_data, ruleset, str(path), digest))
+    from_workbooks = evaluate(ruleset, merged)
     for a, b in zip(from_yaml, from_workbooks, strict=True):
         assert (b.unit, b.total, b.graded_total, b.band_grade, b.grade, b.grade_reason, b.unscored, b.rank) == \
             (a.unit, a.total, a.graded_total, a.band_grade, a.grade, a.grade_reason, a.unscored, a.rank)
-        assert [(x.item.id, x.score) for x in b.all_items()] == [(x.item.id, x.score) for x in a.all_items()]
-        assert [x.reason for x in b.all_items()] == [without_inspector(x) for x in a.all_items()]
+        assert [(x.item.id, x.score, x.reason) for x in b.all_items()] == \
+            [(x.item.id, x.score, x.reason) for x in a.all_items()]
         assert [(f.rule.id, f.detail) for f in b.fired] == [(f.rule.id, f.detail) for f in a.fired]
         assert (b.evidence.targets, b.evidence.facts) == (a.evidence.targets, a.evidence.facts)
-        assert b.evidence.entries == {key: replace(entry, value=replace(entry.value, inspector=""))
-                                      if isinstance(entry.value, Judgement) else entry
-                                      for key, entry in a.evidence.entries.items()}
+        # a party's row without a value is no entry: 潜江市's note on its missing 二.9 stays in its YAML only
+        assert b.evidence.entries == {key: entry for key, entry in a.evidence.entries.items()
+                                      if entry.value is not None or ruleset.item(key).provider == "unit"}
     fired = {(r.unit, f.rule.id, r.grade) for r in from_workbooks for f in r.fired}
     assert {fire for fire in fired if fire[1].startswith("veto")} == vetoed
     assert {unit for unit, rule, _ in fired if rule == "cap-satisfaction-unpublished"} == capped
@@ -269,7 +344,7 @@ def test_a_blank_value_is_missing_not_zero(tmp_path):
     wb = load_workbook(path)
     wb["填报"]["F6"].value = None
     wb.save(path)
-    assert evaluate(RULESET, [load_evidence(path, RULESET)])[0].unscored == ("一.1",)
+    assert evaluate(RULESET, [load_evidence(path, RULESET)])[0].unscored == ("一.1",) + OTHERS
 
 
 def test_a_broken_workbook(tmp_path):

@@ -1,11 +1,16 @@
 """Who provides each value: `provider:` in the ruleset, the unit's workbook, the self-check, the party workbooks."""
+import io
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
-from kaohe.engine import PROVIDERS, KaoheError, load_ruleset
+from kaohe.engine import PROVIDERS, KaoheError, evidence_from_data, load_evidence, load_ruleset, read_party_workbook
 from kaohe.engine.diff import diff
+from kaohe.engine.loading import read_document
+from kaohe.engine.render.entrysheet import write_party_workbook
 from tests.helpers import D, ruleset_text, write
+from tests.test_fillin import fill_party
 
 ROOTS = Path(__file__).parent.parent / "rulesets"
 WENZHOU = load_ruleset(ROOTS / "wenzhou-2014")
@@ -117,3 +122,236 @@ def test_extends_carries_provider_and_diff_shows_it(tmp_path):
         ("修改", "一.3", "填报方 单位 → 牵头部门（市环保局、市住建委）"),
         ("修改", "二.1", "填报方 考核组 → 牵头部门（市委宣传部）"),
     ]
+
+
+# --- 2. the unit's workbook: its own items to fill, the others' read-only ---------------------------------
+
+
+def fillin(ruleset=WENZHOU, unit="鹿城区"):
+    from kaohe.engine.render.fillin import fillin_xlsx
+    return load_workbook(io.BytesIO(fillin_xlsx(ruleset, unit)))
+
+
+def test_the_unit_workbook_shows_the_others_items_read_only():
+    ws = fillin()["填报"]
+    rows = {ws.cell(row, 1).value: row for row in range(6, ws.max_row + 1)}
+    assert [(key, ws.cell(row, 4).value, ws.cell(row, 6).value) for key, row in rows.items()
+            if ws.cell(row, 6).value] == [
+        ("一.10", "本单位不填：由牵头部门评定（市质监局）", "由牵头部门评定（市质监局）"),
+        ("一.11", "本单位不填：由牵头部门评定（市质监局）", "由牵头部门评定（市质监局）"),
+        ("二.7", "本单位不填：由考核组评定", "由考核组评定"),
+        ("二.14", "本单位不填：由考核组评定", "由考核组评定"),
+        ("二.15", "本单位不填：由考核组评定", "由考核组评定"),
+    ]
+    judged, led = rows["二.7"], rows["一.10"]
+    # 填报值, 本单位备案目标, 佐证材料, 自评得分, 备注: all locked on a judged row; the unit's own target stays open
+    assert [ws.cell(judged, column).protection.locked for column in (6, 8, 9, 10, 11)] == [True] * 5
+    assert [ws.cell(led, column).protection.locked for column in (6, 8, 9, 10, 11)] == [True, False, True, True, True]
+    assert ws.cell(judged, 6).fill.fgColor.rgb == "00E7E6E6"
+    assert not [rule for rule in ws.data_validations.dataValidation if f"F{judged}" in str(rule.sqref)]
+    assert ws["A4"].value == "黄色格子为填报格；其余格子受保护；灰色行由考核组或牵头部门评定，本单位不填。填写说明见“说明”表。"
+
+
+def test_reading_the_unit_workbook_back_ignores_the_others_rows(tmp_path):
+    wb = fillin()
+    ws = wb["填报"]
+    rows = {ws.cell(row, 1).value: row for row in range(6, ws.max_row + 1)}
+    ws.cell(rows["一.1"], 6).value = 93.6
+    ws.cell(rows["二.7"], 6).value = 4  # a protected cell written all the same: still not the unit's value
+    ws.cell(rows["二.7"], 11).value = "自评满分"
+    ws.cell(rows["一.10"], 6).value = 0.1
+    ws.cell(rows["一.10"], 8).value = 0.3  # the unit's own target for the department's item
+    wb.save(tmp_path / "鹿城区.xlsx")
+    evidence = load_evidence(tmp_path / "鹿城区.xlsx", WENZHOU)
+    assert [key for key in evidence.entries if WENZHOU.item(key).provider != "unit"] == []
+    assert (evidence.entries["一.1"].value, evidence.targets) == (D("93.6"), {"一.10": D("0.3")})
+
+
+# --- 4. the party workbooks ------------------------------------------------------------------------------------
+
+SAMPLE_VALUES = {unit: read_document(ROOTS / "wenzhou-2014" / "samples" / name)[0]["values"]
+                 for unit, name in (("鹿城区", "01-鹿城区.yaml"), ("龙湾区", "02-龙湾区.yaml"))}
+
+
+def party_file(tmp_path, kind, party, units=("鹿城区", "龙湾区"), ruleset=WENZHOU, values=None, entered_by="王五"):
+    workbook = write_party_workbook(ruleset, kind, party, list(units))
+    return fill_party(workbook, SAMPLE_VALUES if values is None else values, tmp_path / f"{party}.xlsx", entered_by)
+
+
+def refused(path, ruleset=WENZHOU) -> list[str]:
+    with pytest.raises(KaoheError) as caught:
+        read_party_workbook(path, ruleset)
+    return str(caught.value).replace(f"{Path(path).parent}/", "").splitlines()
+
+
+def edited(path: Path, cells: dict) -> Path:
+    wb = load_workbook(path)
+    for name, value in cells.items():
+        wb["录入"][name] = value
+    wb.save(path)
+    return path
+
+
+def test_the_department_workbook(tmp_path):
+    ws = load_workbook(io.BytesIO(write_party_workbook(WENZHOU, "department", "市质监局", ["龙湾区", "鹿城区"])))["录入"]
+    assert [ws[f"{c}{r}"].value for c, r in (("A", 2), ("C", 2), ("C", 3), ("C", 4), ("C", 5), ("C", 6))] == [
+        "牵头部门", "市质监局", "wenzhou-2014", "2014.1", WENZHOU.digest[:12], "鹿城区、龙湾区"]  # roster order
+    assert [c.value for c in ws[8]] == ["序号", "单位", "指标编号", "考核项目", "评分标准", "分值", "填报要求", "填报值",
+                                        "备注", "录入人"]
+    assert [[c.value for c in row][:8] for row in ws.iter_rows(min_row=9)] == [  # item by item: one data table each
+        [1, "鹿城区", "一.10", "特种设备万台事故率", "特种设备事故率控制在0.42起/万台以下；超过不得分。", "3",
+         "数值（0–不限），单位：起/万台", None],
+        [2, "龙湾区", "一.10", "特种设备万台事故率", "特种设备事故率控制在0.42起/万台以下；超过不得分。", "3",
+         "数值（0–不限），单位：起/万台", None],
+        [3, "鹿城区", "一.11", "特种设备万台死亡率", "特种设备死亡率控制在0.42人/万台以下；超过不得分。", "2",
+         "数值（0–不限），单位：人/万台", None],
+        [4, "龙湾区", "一.11", "特种设备万台死亡率", "特种设备死亡率控制在0.42人/万台以下；超过不得分。", "2",
+         "数值（0–不限），单位：人/万台", None],
+    ]
+    assert [ws.cell(9, column).protection.locked for column in range(1, 11)] == [True] * 7 + [False] * 3
+    rules = {str(rule.sqref): rule for rule in ws.data_validations.dataValidation}
+    assert (rules["H9"].type, rules["H9"].operator, rules["H9"].formula1) == ("decimal", "greaterThanOrEqual", "0")
+    assert ws.parent.security.lockStructure and ws.protection.sheet
+    assert ws.print_title_rows == "$8:$8" and ws.page_setup.orientation == "landscape"
+
+
+def test_the_department_workbook_round_trip(tmp_path):
+    sheet = read_party_workbook(party_file(tmp_path, "department", "市质监局", entered_by="赵六"), WENZHOU)
+    assert (sheet.kind, sheet.party, sheet.ruleset_id) == ("department", "市质监局", "wenzhou-2014")
+    assert [(e.unit, e.item_id, e.data, e.entered_by, str(e.location)) for e in sheet.entries] == [
+        ("鹿城区", "一.10", {"value": D("0.31")}, "赵六", f"{tmp_path}/市质监局.xlsx › 录入 › H9"),
+        ("龙湾区", "一.10", {"value": D("0.4")}, "赵六", f"{tmp_path}/市质监局.xlsx › 录入 › H10"),
+        ("鹿城区", "一.11", {"value": D("0.12")}, "赵六", f"{tmp_path}/市质监局.xlsx › 录入 › H11"),
+        ("龙湾区", "一.11", {"value": D("0.2")}, "赵六", f"{tmp_path}/市质监局.xlsx › 录入 › H12"),
+    ]
+    assert sheet.entries[0].location.path == "鹿城区 › 一.10 特种设备万台事故率"
+
+
+def test_the_inspection_workbook_round_trip(tmp_path):
+    path = party_file(tmp_path, "inspection", "第一组")
+    ws = load_workbook(path)["录入"]
+    assert [c.value for c in ws[8]] == ["序号", "单位", "指标编号", "考核项目", "评分标准", "分值", "填报要求", "得分",
+                                        "评分理由", "备注", "录入人"]
+    assert [(ws.cell(row, 2).value, ws.cell(row, 3).value) for row in range(9, 15)] == [  # unit by unit: one visit each
+        ("鹿城区", "二.7"), ("鹿城区", "二.14"), ("鹿城区", "二.15"), ("龙湾区", "二.7"), ("龙湾区", "二.14"), ("龙湾区", "二.15")]
+    assert ws["G9"].value == "核查评分（0–4分，按0.5分计），理由写在评分理由栏"
+    edited(path, {"J9": "台账原件已核对", "K10": None, "H15": None})
+    sheet = read_party_workbook(path, WENZHOU)
+    assert [(e.unit, e.item_id, e.data, e.entered_by) for e in sheet.entries] == [
+        ("鹿城区", "二.7", {"value": {"score": D("3.5"), "reason": "现场核查隐患排查台账与专项整治记录", "inspector": "第一组"},
+                         "note": "台账原件已核对"}, "王五"),
+        ("鹿城区", "二.14", {"value": {"score": D("3.5"), "reason": "核查宣传活动记录和公益广告投放台账", "inspector": "第一组"}},
+         ""),
+        ("鹿城区", "二.15", {"value": {"score": D("3.5"), "reason": "核查百日攻坚活动方案、简报和档案", "inspector": "第一组"}},
+         "王五"),
+        ("龙湾区", "二.7", {"value": {"score": D("4"), "reason": "现场核查隐患排查台账与专项整治记录", "inspector": "第一组"}},
+         "王五"),
+        ("龙湾区", "二.14", {"value": {"score": D("5"), "reason": "核查宣传活动记录和公益广告投放台账", "inspector": "第一组"}},
+         "王五"),
+        ("龙湾区", "二.15", {"value": {"score": D("4.5"), "reason": "核查百日攻坚活动方案、简报和档案", "inspector": "第一组"}},
+         "王五"),
+    ]
+    # each entry is a `values:` entry as evidence YAML writes it
+    data = {"unit": "鹿城区", "ruleset": "wenzhou-2014",
+            "values": {e.item_id: e.data for e in sheet.entries if e.unit == "鹿城区"}}
+    assert evidence_from_data(data, WENZHOU, "合并.yaml", "").entries["二.7"].value.inspector == "第一组"
+
+
+def test_a_row_left_blank_is_no_entry(tmp_path):
+    path = edited(party_file(tmp_path, "inspection", "第一组", units=["鹿城区"]), {"H9": None, "I9": None})
+    assert [e.item_id for e in read_party_workbook(path, WENZHOU).entries] == ["二.14", "二.15"]  # 录入人 alone: nothing
+
+
+def test_parts_levels_and_yes_no_in_a_department_workbook(tmp_path):
+    body = ITEMS.replace("      - {id: 二.2, title: 品牌培育, points: 20, method: all_or_nothing, department: 市质监局}\n",
+                         "      - {id: 二.2, title: 诚信体系, points: 10, method: parts, parts: {数据库: 4, 黑名单: 6},\n"
+                         "         provider: department, department: 市质监局}\n"
+                         "      - {id: 二.3, title: 品牌培育, points: 10, method: levels, levels: {有: 10, 无: 0},\n"
+                         "         provider: department, department: 市质监局}\n")
+    ruleset = load_ruleset(write(tmp_path / "r", ruleset_text(body)))
+    values = {"甲县": {"二.2": ["黑名单"], "二.3": "有"}, "乙县": {"二.2": {"value": [], "note": "均未建立"}}}
+    path = party_file(tmp_path, "department", "市质监局", units=["甲县", "乙县"], ruleset=ruleset, values=values)
+    ws = load_workbook(path)["录入"]
+    assert [(ws.cell(row, 2).value, ws.cell(row, 3).value, ws.cell(row, 8).value) for row in range(9, 17)] == [
+        ("甲县", "二.2", None), ("甲县", "二.2｜数据库", "否"), ("甲县", "二.2｜黑名单", "是"),
+        ("乙县", "二.2", None), ("乙县", "二.2｜数据库", "否"), ("乙县", "二.2｜黑名单", "否"),
+        ("甲县", "二.3", "有"), ("乙县", "二.3", None)]
+    assert [(e.unit, e.item_id, e.data) for e in read_party_workbook(path, ruleset).entries] == [
+        ("甲县", "二.2", {"value": ["黑名单"]}), ("乙县", "二.2", {"value": [], "note": "均未建立"}),
+        ("甲县", "二.3", {"value": "有"})]
+
+
+def test_the_same_inputs_give_the_same_bytes():
+    assert write_party_workbook(WENZHOU, "inspection", "第一组", ["鹿城区"]) == \
+        write_party_workbook(WENZHOU, "inspection", "第一组", ["鹿城区"])
+
+
+def test_a_workbook_for_another_ruleset_is_refused(tmp_path):
+    path = party_file(tmp_path, "inspection", "第一组")
+    assert refused(path, load_ruleset(ROOTS / "hubei-2014")) == [
+        "第一组.xlsx › 录入 › C3: 这份评定表是按细则“wenzhou-2014”生成的，而不是“hubei-2014”",
+        "  提示：请用细则 hubei-2014（版本 2014.1）重新生成评定表"]
+    assert refused(edited(path, {"C4": "2014.0"})) == [
+        "第一组.xlsx › 录入 › C4: 这份评定表是按细则 wenzhou-2014 版本 2014.0 生成的，所用细则为版本 2014.1",
+        "  提示：请用细则 wenzhou-2014（版本 2014.1）重新生成评定表"]
+    assert refused(edited(path, {"C4": "2014.1", "C5": "0123456789ab"})) == [
+        f"第一组.xlsx › 录入 › C5: 细则 wenzhou-2014 版本 2014.1 在生成这份评定表后改动过（生成时摘要 0123456789ab，"
+        f"现为 {WENZHOU.digest[:12]}）",
+        "  提示：请用细则 wenzhou-2014（版本 2014.1）重新生成评定表"]
+
+
+def test_rows_of_another_party_are_refused(tmp_path):
+    path = edited(party_file(tmp_path, "inspection", "第一组", units=["鹿城区"]), {"A2": "牵头部门", "C2": "市质监局"})
+    assert refused(path)[:2] == [
+        "第一组.xlsx › 录入 › C9: 指标 二.7「工程质量安全隐患排查和专项整治」不由牵头部门“市质监局”评定（由考核组评定）",
+        "  提示：本表只能填牵头部门“市质监局”评定的指标：一.10、一.11"]
+    assert refused(edited(path, {"C2": "市环保局"})) == [
+        "第一组.xlsx › 录入 › C2: 细则 wenzhou-2014 中没有由牵头部门“市环保局”评定的指标",
+        "  提示：由牵头部门评定的指标的牵头部门：市质监局"]
+
+
+def test_a_unit_or_an_item_not_on_the_workbook_is_refused(tmp_path):
+    path = edited(party_file(tmp_path, "inspection", "第一组"), {"B11": "瓯海区", "C12": "一.1", "C13": "二.17"})
+    assert refused(path) == [
+        "第一组.xlsx › 录入 › B11: 单位“瓯海区”不在本评定表的单位名单中",
+        "  提示：本表的单位：鹿城区、龙湾区",
+        "第一组.xlsx › 录入 › C12: 指标 一.1「制造业产品质量合格率」不由考核组“第一组”评定（由单位自填）",
+        "  提示：本表只能填考核组“第一组”评定的指标：二.7、二.14、二.15",
+        "第一组.xlsx › 录入 › C13: 细则 wenzhou-2014 中没有指标“二.17”",
+        '  提示：是否应为 "二.7"、"二.15"、"二.14"？',
+    ]
+
+
+def test_judged_scores_out_of_range_or_without_reason_are_refused(tmp_path):
+    path = edited(party_file(tmp_path, "inspection", "第一组"), {"H9": 7, "I10": None, "H11": 3.2, "H12": None})
+    assert refused(path) == [
+        "第一组.xlsx › 录入 › H9: 核查评分 7 超出本项分值范围 0–4 分（鹿城区 › 二.7 工程质量安全隐患排查和专项整治）",
+        "  提示：此项应填：核查评分（0–4分，按0.5分计），理由写在评分理由栏",
+        "第一组.xlsx › 录入 › I10: 核查评分必须写明理由（鹿城区 › 二.14 质量宣传氛围）",
+        "  提示：此项应填：核查评分（0–5分，按0.5分计），理由写在评分理由栏",
+        "第一组.xlsx › 录入 › H11: 核查评分 3.2 不是 0.5 的整数倍（鹿城区 › 二.15 全国质量强市示范城市创建）",
+        "  提示：此项应填：核查评分（0–5分，按0.5分计），理由写在评分理由栏",
+        "第一组.xlsx › 录入 › H12: 填了评分理由，但没有填得分（龙湾区 › 二.7 工程质量安全隐患排查和专项整治）",
+        "  提示：请填 0–4 分的得分，或删除评分理由",
+    ]
+
+
+def test_a_wrong_number_is_refused_in_the_evidence_loaders_words(tmp_path):
+    path = edited(party_file(tmp_path, "department", "市质监局"), {"H9": -1, "H10": "很多"})
+    assert refused(path) == [
+        "市质监局.xlsx › 录入 › H9: 填报值 -1起/万台 超出允许范围 0–不限起/万台（鹿城区 › 一.10 特种设备万台事故率）",
+        "  提示：此项应填：数值（0–不限），单位：起/万台",
+        '市质监局.xlsx › 录入 › H10: 填报值应为数字（单位：起/万台），实际为文字 "很多"（龙湾区 › 一.10 特种设备万台事故率）',
+        "  提示：此项应填：数值（0–不限），单位：起/万台",
+    ]
+
+
+def test_the_unit_workbook_is_not_a_party_workbook(tmp_path):
+    from kaohe.engine.render.fillin import fillin_xlsx
+    (tmp_path / "鹿城区.xlsx").write_bytes(fillin_xlsx(WENZHOU, "鹿城区"))
+    assert refused(tmp_path / "鹿城区.xlsx") == [
+        "鹿城区.xlsx › 录入: 工作簿中没有“录入”表（现有：说明、填报、选项、事件）",
+        "  提示：这是单位的填报表，不是评定表：单位的填报表请用 kaohe check 自查、kaohe score 评分"]
+    with pytest.raises(KaoheError) as caught:
+        load_evidence(party_file(tmp_path, "inspection", "第一组"), WENZHOU)
+    assert str(caught.value).splitlines()[1] == "  提示：这是牵头部门或考核组的评定表，不是单位的填报表：评定表由考核办汇总"

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from kaohe.cli.main import cli
 from kaohe.engine import KaoheError, evaluate, evidence_from_data, load_evidence, load_ruleset
 from kaohe.engine.loading import read_document
-from tests.test_fillin import ROOTS, RULESETS, fill, offered, template
+from tests.test_fillin import OTHERS, ROOTS, RULESETS, fill, offered, template
 
 WENZHOU = RULESETS["wenzhou-2014"]
 HUBEI_2015 = RULESETS["hubei-2015"]
@@ -74,6 +74,9 @@ def test_every_dropdown_option_reads_back(tmp_path, name):
         assert evidence.unit == unit
         for item in ruleset.leaves():
             picked = ws[f"F{row_of(ws, item.id)}"].value
+            if item.provider != "unit":  # a grey row: its value cell says who gives it, and nothing is read from it
+                assert picked.startswith("由") and item.id not in evidence.entries
+                continue
             value = evidence.entries[item.id].value
             if item.value_kind == "yes_no":
                 assert value is (picked == "是")
@@ -184,7 +187,7 @@ def test_a_blank_answer_without_event_rows_is_a_missing_fact(dongtou):
             wb["事件"][f"{column}2"] = None
     edited(dongtou, clear)
     result = evaluate(WENZHOU, [load_evidence(dongtou, WENZHOU)])[0]
-    assert (result.unscored, result.fired) == (("facts › incidents",), ())
+    assert (result.unscored, result.fired) == (OTHERS + ("facts › incidents",), ())
 
 
 def test_an_events_fact_answered_otherwise(dongtou):
@@ -334,10 +337,16 @@ def test_data_without_positions_still_names_its_file():
 
 
 def test_a_judged_row_without_its_reason(tmp_path):
-    path = fill(sample("04-洞头县"), tmp_path / "洞头县.xlsx")
+    """A judged item the unit itself scores (provider: unit) keeps its fill-in row: the score, and the reason in 备注.
+    (The inspection group's judged items are in its own workbook: tests/test_provider.py.)"""
+    (tmp_path / "ruleset.yaml").write_text(
+        f"extends: {ROOTS / 'wenzhou-2014'}\nitem_changes:\n  override:\n    二.7: {{provider: unit}}\n", encoding="utf-8")
+    ruleset = load_ruleset(tmp_path)
+    path = fill(sample("04-洞头县"), tmp_path / "洞头县.xlsx", ruleset)
     row = row_of(load_workbook(path)["填报"], "二.7")
+    assert load_evidence(path, ruleset).entries["二.7"].value.reason == "现场核查隐患排查台账与专项整治记录"
     edited(path, lambda wb: wb["填报"].__setitem__(f"K{row}", None))
-    assert problems(path) == [f"洞头县.xlsx › 填报 › K{row}: 核查评分必须写明理由（values › 二.7 › value › reason）"]
+    assert problems(path, ruleset) == [f"洞头县.xlsx › 填报 › K{row}: 核查评分必须写明理由（values › 二.7 › value › reason）"]
 
 
 # --- 5. absurd numbers and control characters, refused at their cell ---------------------------------------

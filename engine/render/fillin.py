@@ -4,6 +4,11 @@ Sheets: 说明 (instructions), 填报 (the values, targets, evidence references,
 自评得分 and 备注), 事件 (reported events) and a hidden 选项 sheet holding the
 dropdown lists. Only the fill-in cells are unlocked; the sheets and the
 workbook structure are protected. `engine/workbook.py` reads it back.
+
+Items another party provides (an inspection group, a lead department) are grey
+rows the unit does not fill: their value cell says who gives it. Only the unit's
+own target for such an item, where the method takes one, stays open.
+The party workbooks (`entrysheet.py`) reuse the row, dropdown and range helpers.
 """
 from __future__ import annotations
 
@@ -11,15 +16,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, PatternFill, Protection
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..methods import needs_target
-from ..model import FactSpec, Item, Ruleset, format_points
+from ..model import PROVIDERS, FactSpec, Item, Ruleset, format_points
 from .sheet import basis_text
-from .xlsx import BOLD, FONT, TITLE, cell, fit_height, fixed_properties, page_setup, put, register_styles, stable_bytes
+from .xlsx import (
+    BOLD,
+    FONT,
+    FONT_NAME,
+    TITLE,
+    cell,
+    fit_height,
+    fixed_properties,
+    page_setup,
+    put,
+    register_styles,
+    stable_bytes,
+)
 
 FILL_SHEET, EVENT_SHEET, LIST_SHEET, HELP_SHEET = "填报", "事件", "选项", "说明"
 HEADER_ROW = 5
@@ -33,9 +50,16 @@ FACT_PREFIX = "事实："
 YES_NO = ("是", "否")
 HAS_EVENTS = ("有", "无")
 JUDGED_ASK = "核查评分"  # 填报内容 of a judged item starts so: its reason goes in 备注
+OTHERS_ASK = "本单位不填"  # 填报内容 of an item another party provides: the row is read for its target only
 EVENTS_ASK = f"（{'/'.join(HAS_EVENTS)}）"  # in 填报内容 of a fact of events: answered 有/无, the events on 事件
 UNIT_CELL, RULESET_CELL = "B2", "B3"
+# Points per wrapped line: the CJK fonts that stand in for 宋体 where it is missing (Noto CJK) run taller than it.
+LINE_HEIGHT = 14.5
+TITLE_HEIGHT = 24
+HELP_WIDTH = 110
 FILL_COLOR = PatternFill("solid", fgColor="FFFDE7")
+OTHERS_COLOR = PatternFill("solid", fgColor="E7E6E6")
+OTHERS_FONT = Font(name=FONT_NAME, size=10, color="595959")
 OPEN = Protection(locked=False)
 
 
@@ -52,9 +76,18 @@ class Row:
     validation: tuple  # (kind, details) for the value cell
     takes_target: bool = False
     takes_extras: bool = True  # evidence references, 自评得分, 备注
+    provided_by: str = ""  # 由考核组评定 …: another party gives the value; the row is read-only
 
 
-def _ask(item: Item) -> tuple[str, tuple]:
+def provided_by(item: Item) -> str:
+    """The value cell of an item the unit does not fill: 由考核组评定, 由牵头部门评定（市环保局）."""
+    department = f"（{item.department}）" if item.provider == "department" else ""
+    return f"由{PROVIDERS[item.provider]}评定{department}"
+
+
+def ask_for(item: Item, reason_in: str = "备注") -> tuple[str, tuple]:
+    """What to fill, in words, and the value cell's validation: (kind, details) for `add_validation`.
+    `reason_in` is the column that takes a judged item's reason."""
     kind = item.value_kind
     if kind == "yes_no":
         return "是否做到（是/否）", ("list", YES_NO)
@@ -64,7 +97,7 @@ def _ask(item: Item) -> tuple[str, tuple]:
         return f"个数（{getattr(item.params, 'counted', '项')}），不小于0的整数", ("whole", None)
     if kind == "judgement":
         step = f"，按{format_points(item.params.step)}分计" if item.params.step else ""
-        ask = f"{JUDGED_ASK}（0–{format_points(item.points)}分{step}），理由写在备注栏"
+        ask = f"{JUDGED_ASK}（0–{format_points(item.points)}分{step}），理由写在{reason_in}栏"
         return ask, ("decimal", (Decimal(0), item.points))
     low, high = item.value_range
     shown = [format_points(edge) if edge is not None else "不限" for edge in (low, high)]
@@ -73,24 +106,35 @@ def _ask(item: Item) -> tuple[str, tuple]:
 
 
 def rows_for(ruleset: Ruleset) -> list[Row]:
+    """The rows of the unit's 填报 sheet: its own items to fill, the others' items read-only, then the facts."""
     rows = []
     for item in ruleset.leaves():
         basis = basis_text(ruleset, item.citation)
         target = format_points(item.target) if item.target is not None else ("须备案" if needs_target(item.method)
                                                                            else "")
-        if item.value_kind == "parts":
-            rows.append(Row(item.id, item, item.title, item.standard, "在下列各部分逐项填“是/否”", "", "", basis,
-                            ("none", None)))
-            for name, worth in item.params.parts:
-                rows.append(Row(f"{item.id}{PART_MARK}{name}", item, f"　{name}（{format_points(worth)}分）", "",
-                                "是否完成（是/否）", "", "", "", ("list", YES_NO), takes_extras=False))
+        if item.provider != "unit":
+            rows.append(Row(item.id, item, item.title, item.standard, f"{OTHERS_ASK}：{provided_by(item)}",
+                            item.unit, target, basis, ("none", None), takes_target=needs_target(item.method),
+                            takes_extras=False, provided_by=provided_by(item)))
             continue
-        ask, validation = _ask(item)
-        rows.append(Row(item.id, item, item.title, item.standard, ask, item.unit, target, basis, validation,
-                        takes_target=needs_target(item.method)))
+        rows += item_rows(item, target, basis)
     for spec in ruleset.facts:
         rows.append(_fact_row(spec))
     return rows
+
+
+def item_rows(item: Item, target: str = "", basis: str = "") -> list[Row]:
+    """The rows that take one item's value: one, or for a `parts` item a heading row and a 是/否 row per part."""
+    if item.value_kind == "parts":
+        rows = [Row(item.id, item, item.title, item.standard, "在下列各部分逐项填“是/否”", "", "", basis,
+                    ("none", None))]
+        for name, worth in item.params.parts:
+            rows.append(Row(f"{item.id}{PART_MARK}{name}", item, f"　{name}（{format_points(worth)}分）", "",
+                            "是否完成（是/否）", "", "", "", ("list", YES_NO), takes_extras=False))
+        return rows
+    ask, validation = ask_for(item)
+    return [Row(item.id, item, item.title, item.standard, ask, item.unit, target, basis, validation,
+                takes_target=needs_target(item.method))]
 
 
 def _fact_row(spec: FactSpec) -> Row:
@@ -105,7 +149,7 @@ def _fact_row(spec: FactSpec) -> Row:
     return Row(key, None, spec.title, "", "数值", "", "", "", ("decimal", (None, None)), takes_extras=False)
 
 
-class _Lists:
+class Lists:
     """Dropdown lists live on a hidden sheet, so long Chinese options are not cut at Excel's 255 characters."""
 
     def __init__(self, ws: Worksheet):
@@ -121,7 +165,8 @@ class _Lists:
         return self.columns[options]
 
 
-def _validation(ws: Worksheet, lists: _Lists, spec: tuple, where: str, item_name: str) -> None:
+def add_validation(ws: Worksheet, lists: Lists, spec: tuple, where: str, item_name: str) -> None:
+    """A data validation on the cells `where`: a dropdown, a whole number ≥ 0 or a number in a range."""
     kind, details = spec
     if kind == "none":
         return
@@ -151,10 +196,19 @@ def _validation(ws: Worksheet, lists: _Lists, spec: tuple, where: str, item_name
     rule.add(where)
 
 
-def _open_cell(ws: Worksheet, row: int, column: int) -> None:
+def open_cell(ws: Worksheet, row: int, column: int) -> None:
+    """Unlock a fill-in cell and colour it yellow."""
     target = ws.cell(row=row, column=column)
     target.protection = OPEN
     target.fill = FILL_COLOR
+
+
+def grey_cells(ws: Worksheet, row: int, columns) -> None:
+    """Cells another party fills, or that do not apply: grey, locked (the sheet is protected)."""
+    for column in columns:
+        target = ws.cell(row=row, column=column)
+        target.fill = OTHERS_COLOR
+        target.font = OTHERS_FONT
 
 
 def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
@@ -164,41 +218,48 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
     ws.title = FILL_SHEET
     lists_ws = workbook.create_sheet(LIST_SHEET)
     lists_ws.sheet_state = "hidden"
-    lists = _Lists(lists_ws)
+    lists = Lists(lists_ws)
     put(ws, 1, 1, f"{ruleset.title} 填报表", font=TITLE, border=False)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    ws.row_dimensions[1].height = TITLE_HEIGHT
     put(ws, 2, 1, "被考核单位", font=BOLD)
     put(ws, 2, 2, unit)
-    _open_cell(ws, 2, 2)
+    open_cell(ws, 2, 2)
     if ruleset.units:
-        _validation(ws, lists, ("list", ruleset.units), UNIT_CELL, "被考核单位")
+        add_validation(ws, lists, ("list", ruleset.units), UNIT_CELL, "被考核单位")
     put(ws, 3, 1, "细则", font=BOLD)
     put(ws, 3, 2, ruleset.id)
     put(ws, 3, 3, f"{ruleset.title}（版本 {ruleset.version}，摘要 {ruleset.digest[:12]}）", border=False)
-    put(ws, 4, 1, "黄色格子为填报格；其余格子受保护。填写说明见“说明”表。", border=False)
+    rows = rows_for(ruleset)
+    others = "；灰色行由考核组或牵头部门评定，本单位不填" if any(line.provided_by for line in rows) else ""
+    put(ws, 4, 1, f"黄色格子为填报格；其余格子受保护{others}。填写说明见“说明”表。", border=False)
+    ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=len(COLUMNS))  # lines that would be cut
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=len(COLUMNS))  # at their first column
     for column, name in enumerate(COLUMNS, start=1):
         cell(ws, HEADER_ROW, column, name, "head")
         ws.column_dimensions[get_column_letter(column)].width = WIDTHS[column - 1]
     row = HEADER_ROW
-    for line in rows_for(ruleset):
+    for line in rows:
         row += 1
-        fixed = (line.key, line.title, line.standard, line.ask, line.unit, None, line.target, None, None, None, None,
-                 line.basis)
+        fixed = (line.key, line.title, line.standard, line.ask, line.unit, line.provided_by or None, line.target, None,
+                 None, None, None, line.basis)
         for column, value in enumerate(fixed, start=1):
             cell(ws, row, column, value, "center" if column in (1, 5, 7) else "text")
-        fit_height(ws, row, zip(fixed, WIDTHS, strict=True))
+        fit_height(ws, row, zip(fixed, WIDTHS, strict=True), points_per_line=LINE_HEIGHT)
+        if line.provided_by:
+            grey_cells(ws, row, (VALUE, FILES, SELF, NOTE))
         if line.validation[0] != "none":
-            _open_cell(ws, row, VALUE)
-            _validation(ws, lists, line.validation, f"{get_column_letter(VALUE)}{row}", line.title)
+            open_cell(ws, row, VALUE)
+            add_validation(ws, lists, line.validation, f"{get_column_letter(VALUE)}{row}", line.title)
         if line.takes_target:
-            _open_cell(ws, row, TARGET)
-            _validation(ws, lists, ("decimal", line.item.value_range), f"{get_column_letter(TARGET)}{row}",
-                        f"{line.title} 备案目标")
+            open_cell(ws, row, TARGET)
+            add_validation(ws, lists, ("decimal", line.item.value_range), f"{get_column_letter(TARGET)}{row}",
+                           f"{line.title} 备案目标")
         if line.takes_extras and line.item is not None:
             for column in (FILES, SELF, NOTE):
-                _open_cell(ws, row, column)
-            _validation(ws, lists, ("decimal", (Decimal(0), line.item.points)), f"{get_column_letter(SELF)}{row}",
-                        f"{line.title} 自评得分")
+                open_cell(ws, row, column)
+            add_validation(ws, lists, ("decimal", (Decimal(0), line.item.points)), f"{get_column_letter(SELF)}{row}",
+                           f"{line.title} 自评得分")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
     page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     ws.protection.sheet = True
@@ -212,7 +273,7 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
     return stable_bytes(workbook)
 
 
-def _event_sheet(workbook: Workbook, ruleset: Ruleset, lists: _Lists) -> None:
+def _event_sheet(workbook: Workbook, ruleset: Ruleset, lists: Lists) -> None:
     ws = workbook.create_sheet(EVENT_SHEET)
     for column, name in enumerate(EVENT_COLUMNS, start=1):
         cell(ws, 1, column, name, "head")
@@ -221,13 +282,13 @@ def _event_sheet(workbook: Workbook, ruleset: Ruleset, lists: _Lists) -> None:
     kinds = tuple(dict.fromkeys(k for s in event_facts for k in s.kinds))
     for row in range(2, 52):
         for column in range(1, len(EVENT_COLUMNS) + 1):
-            _open_cell(ws, row, column)
+            open_cell(ws, row, column)
             ws.cell(row=row, column=column).font = FONT
         ws.cell(row=row, column=3).number_format = "yyyy-mm-dd"
     if event_facts:
-        _validation(ws, lists, ("list", tuple(s.title for s in event_facts)), "A2:A51", "事实")
+        add_validation(ws, lists, ("list", tuple(s.title for s in event_facts)), "A2:A51", "事实")
     if kinds:
-        _validation(ws, lists, ("list", kinds), "B2:B51", "事件类型")
+        add_validation(ws, lists, ("list", kinds), "B2:B51", "事件类型")
     date_rule = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     date_rule.error = "请填日期，例如 2014-07-29"
     ws.add_data_validation(date_rule)
@@ -238,12 +299,15 @@ def _event_sheet(workbook: Workbook, ruleset: Ruleset, lists: _Lists) -> None:
 
 def _help_sheet(workbook: Workbook, ruleset: Ruleset) -> None:
     ws = workbook.create_sheet(HELP_SHEET)
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = HELP_WIDTH
     period = ruleset.period
     lines = [
         (f"{ruleset.title} 填报说明", TITLE),
         (f"细则：{ruleset.id}，版本 {ruleset.version}；考核期 {period.start} 至 {period.end}。", FONT),
-        ("1. 在“填报”表 B2 选择本单位名称。只有黄色格子可以填写，其余格子受保护。", FONT),
+        ("1. 在“填报”表 B2 选择本单位名称。只有黄色格子可以填写，其余格子受保护。"
+         + ("灰色行（填报值栏写着“由考核组评定”或“由牵头部门评定”）由考核组现场核查评定或由牵头部门按其掌握的数据评定，"
+            "本单位不填，自查时列为“待评定”；其中需要备案目标的，仍由本单位填在“本单位备案目标”栏。"
+            if any(leaf.provider != "unit" for leaf in ruleset.leaves()) else ""), FONT),
         ("2. “填报值”按“填报内容”一栏的要求填写：是/否和档次从下拉列表选择；数值只填数字，计量单位见“计量单位”栏"
          "（比率填 93.5 表示 93.5%）。", FONT),
         ("3. 暂时没有的数据请留空，不要填 0：留空的项目在评分时列为“未能评分”，不会按 0 分计。", FONT),
@@ -261,4 +325,7 @@ def _help_sheet(workbook: Workbook, ruleset: Ruleset) -> None:
         lines.append((f"细则说明：{ruleset.note}", FONT))
     for row, (text, font) in enumerate(lines, start=1):
         put(ws, row, 1, text, font=font, alignment=Alignment(wrap_text=True, vertical="top"), border=False)
+        scale = (font.sz or 10) / 10  # the title is larger: fewer characters a line, taller lines
+        fit_height(ws, row, [(text, HELP_WIDTH / scale)], points_per_line=LINE_HEIGHT * scale)
+    page_setup(ws, "1:1")  # printed on the page's width, as the other sheets
     ws.protection.sheet = True
