@@ -17,6 +17,16 @@ class AppendOnlyError(Exception):
     """A program tried to change history: our bug, never the user's."""
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk changes bypass Model.save() and Model.delete(): they are refused here too."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are history and cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are history and cannot be deleted")
+
+
 def canonical(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -34,6 +44,8 @@ class Record(models.Model):
 
     at = models.DateTimeField("时间")
     actor = models.CharField("操作人", max_length=100)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -216,6 +228,8 @@ class AuditEntry(models.Model):
     after = models.TextField(blank=True)
     previous = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]

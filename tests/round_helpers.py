@@ -7,6 +7,7 @@ child can import.
 """
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from contextlib import contextmanager
@@ -109,7 +110,9 @@ def execute(sql: str, params=()) -> int:
 # --- the 温州 2014 samples ----------------------------------------------------------------------------------
 
 
+@functools.cache
 def sample(unit: str) -> dict:
+    """A bundled sample as data (read once: the callers only look)."""
     return yaml.safe_load(SAMPLES[unit].read_text(encoding="utf-8"))
 
 

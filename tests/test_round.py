@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import shutil
+import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 
@@ -21,6 +25,7 @@ from tests.round_helpers import (
     GROUP_OF,
     GROUPS,
     JUDGED,
+    NATIONAL,
     OFFICE,
     SAMPLES,
     UNITS,
@@ -98,6 +103,8 @@ NOTICE = [
 # ≥ 64 %, 0.5 分 a point below: 63 gave 3 − 0.5 = 2.5, 64 gives the full 3, so 89.5 + 0.5 = 90, which is A
 # (90分及以上为A级) and ties 鹿城区 for 3rd place. Appeal 2 (平阳县, 二.12) rejected: 59.5, D, unchanged.
 FINAL = [(3, "龙湾区", "90", "A") if row[1] == "龙湾区" else row for row in NOTICE]
+# The round of `play_round` has no re-submission: 乐清市 keeps its 81.55 (二.11 2 件 → 3 of 4), still 6th and B.
+PLAYED_FINAL = [(6, "乐清市", "81.55", "B") if row[1] == "乐清市" else row for row in FINAL]
 
 
 def test_a_whole_round_of_wenzhou_2014(db, tmp_path):
@@ -481,5 +488,204 @@ def test_history_rows_refuse_to_change(played):
     appeal = Appeal.objects.get(number=1)
     with pytest.raises(AppendOnlyError, match="Appeal .* is history and cannot be deleted"):
         appeal.delete()
+    # Bulk changes, which never call save() or delete(), are refused as well.
+    for model in apps.get_app_config("round").get_models():
+        with pytest.raises(AppendOnlyError, match=f"{model.__name__} rows are history and cannot be changed"):
+            model.objects.filter(pk=model.objects.order_by("pk").first().pk).update(at=submission.at)
+        with pytest.raises(AppendOnlyError, match=f"{model.__name__} rows are history and cannot be deleted"):
+            model.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        Submission.objects.bulk_update([submission], ["data"])
     assert table_counts() == counts
     assert ok(kaohe(played, "verify")).startswith("核验通过")
+
+
+# --- a publication reproduced after the ruleset files on disk changed --------------------------------------------
+
+
+def test_a_publication_is_reproduced_after_the_ruleset_files_change(db, tmp_path):
+    rulesets = tmp_path / "rulesets"
+    copy = rulesets / "wenzhou-2014"
+    shutil.copytree(WENZHOU, copy, ignore=shutil.ignore_patterns("samples", "cases"))
+    shutil.copytree(NATIONAL, rulesets / "national-2013", ignore=shutil.ignore_patterns("samples", "cases"))
+    frozen = {path.relative_to(rulesets).as_posix(): path.read_bytes() for path in rulesets.rglob("*.yaml")}
+    play_round(db, ruleset=copy)
+    from kaohe.round.actions import compute
+    from kaohe.round.models import AuditEntry, Publication, Round, RulesetFile
+    published = list(Publication.objects.order_by("number"))
+    assert table(json.loads(published[1].run.document)) == PLAYED_FINAL
+
+    # Change the copy on disk: A now starts at 95 (national-2013, which wenzhou-2014 extends), and 一.7's
+    # target rises from 64 to 70 %. Scored from the files, the result is now different …
+    national = rulesets / "national-2013" / "ruleset.yaml"
+    text = national.read_text(encoding="utf-8")
+    assert "{label: A, min: 90, text: 90分及以上为A级}" in text
+    national.write_text(text.replace("{label: A, min: 90, text: 90分及以上为A级}", "{label: A, min: 95, text: 95分及以上为A级}"),
+                        encoding="utf-8")
+    text = (copy / "ruleset.yaml").read_text(encoding="utf-8")
+    assert text.count("          target: 64\n") == 1
+    (copy / "ruleset.yaml").write_text(text.replace("          target: 64\n", "          target: 70\n"), encoding="utf-8")
+    from kaohe.cli.main import cli
+    result = CliRunner().invoke(cli, ["score", str(copy), *(str(SAMPLES[u]) for u in UNITS), "--json", "--provisional"])
+    assert result.exit_code == 0, result.output
+    on_disk = {u["unit"]: (u["total"], u["grade"]) for u in json.loads(result.stdout)["units"]}
+    assert on_disk["鹿城区"] == ("88", "B")  # 一.7: 62 % was 1 below 64 (−1 → 2 of 3), is 8 below 70 (0 of 3)
+
+    # … but the round scores with its frozen files: verify re-scores both publications byte for byte,
+    assert ok(kaohe(db, "verify")) == (f"核验通过：日志 {audit_count()} 条、记录 {audit_count()} 条相符；"
+                                       "2 次发布按保存的材料重新评分，结果完全一致\n")
+    round_ = Round.objects.get(code="wz")
+    for publication in published:
+        seq = AuditEntry.objects.get(record="Publication", record_id=publication.pk).seq
+        again = compute(round_, provisional=False, upto=seq)
+        assert (again.document, again.digest) == (publication.run.document, publication.run.digest)
+    # a new scoring now gives the final result again, to the byte,
+    out = ok(kaohe(db, "score", "wz"))
+    assert out.splitlines() == [f"第3次评分（结果摘要 {published[1].run.digest[:12]}）", *table_lines(PLAYED_FINAL)]
+    # and the round holds the files as they were when it was created.
+    assert {f.path: bytes(f.content) for f in RulesetFile.objects.all()} == frozen
+    assert all(f.digest == hashlib.sha256(bytes(f.content)).hexdigest() for f in RulesetFile.objects.all())
+
+    # With the folder gone altogether, nothing changes.
+    shutil.rmtree(rulesets)
+    assert ok(kaohe(db, "verify")).startswith("核验通过")
+
+
+# --- bad input: a clear Chinese message, exit 1, nothing written ----------------------------------------------------
+
+
+@contextmanager
+def nothing_written(db: str):
+    """The record (and, for SQLite, the file's bytes) is the same after the block as before it."""
+    counts = table_counts()
+    raw = None if db.startswith("postgresql://") else Path(db).read_bytes()
+    yield
+    assert table_counts() == counts
+    if raw is not None:
+        assert Path(db).read_bytes() == raw
+
+
+def refusal(db: str, *args, by: str = OFFICE) -> list[str]:
+    """`kaohe round ARGS` is refused and writes nothing: the lines of its message."""
+    with nothing_written(db):
+        lines = refused(kaohe(db, *args, by=by)).splitlines()
+    assert lines[-1] == "共 1 个问题。"
+    return lines[:-1]
+
+
+def test_bad_input_is_refused_and_nothing_is_written(db, tmp_path):
+    play_round(db, until="entries")  # 11 units submitted and judged, 苍南县 adjusted; nothing published
+    adjusted = "轮次 wz › 苍南县 › 一.6: 调整必须写明理由"
+    assert refusal(db, "adjust", "wz", "苍南县", "一.6", "--value", "77") == [
+        adjusted, "  提示：用 --reason 写明理由，如 实地核查发现台账不全"]
+    assert refusal(db, "adjust", "wz", "苍南县", "一.6", "--value", "77", "--reason", "  ")[0] == adjusted
+    assert refusal(db, "adjust", "wz", "苍南县", "一.6", "--value", "77", "--score", "3", "--reason", "核查")[0] == (
+        "轮次 wz › 苍南县 › 一.6: 调整应给出新的填报值（--value）或新的得分（--score），二者选一")
+    assert refusal(db, "adjust", "wz", "苍南县", "一.6", "--score", "5", "--reason", "核查")[0] == (
+        "轮次 wz › 苍南县 › 一.6: 调整后的得分 5 超出本项分值范围 0–4")
+    assert refusal(db, "adjust", "wz", "苍南", "一.6", "--value", "77", "--reason", "核查")[0] == (
+        '轮次 wz: 单位 "苍南" 不在本轮次的名单中')
+    assert refusal(db, "judge", "wz", "鹿城区", "二.7", "3", "--group", "第一组")[0] == (
+        "轮次 wz › 鹿城区 › 二.7: 考核组为 二.7 工程质量安全隐患排查和专项整治 评分必须写明理由")
+    assert refusal(db, "judge", "wz", "鹿城区", "一.10", "0.3", "--department", "市环保局")[0] == (
+        "轮次 wz › 鹿城区 › 一.10: 指标 一.10 特种设备万台事故率 的牵头部门是 市质监局，不是 市环保局")
+    assert refusal(db, "judge", "wz", "鹿城区", "一.1", "95", "--department", "市质监局")[0] == (
+        "轮次 wz › 鹿城区 › 一.1: 指标 一.1 制造业产品质量合格率 由单位自己填报，不由考核组或牵头部门评定")
+    assert refusal(db, "appeal", "wz", "龙湾区", "--item", "一.7", "--reason", "数据有误")[0] == (
+        "轮次 wz › 龙湾区: 本轮次还没有公示，不能申诉")
+    assert refusal(db, "decide", "wz", "7", "--reject", "--reason", "不予受理") == [
+        "轮次 wz › 第7号申诉: 没有这个申诉", "  提示：本轮次还没有申诉"]
+    assert refusal(db, "publish", "wz", "--final")[0] == "轮次 wz: 还没有公示，不能公布最终结果"
+    assert refusal(db, "publish", "wz", "--notice")[0] == "轮次 wz: 公示应写明申诉截止时间"
+    assert refusal(db, "status", "wz-2015")[0] == "轮次 wz-2015: 没有这个考核轮次"
+
+    # A 公示 whose appeal window has already closed: an appeal is out of time.
+    ok(kaohe(db, "publish", "wz", "--notice", "--appeal-until", "2015-03-20"))
+    assert refusal(db, "appeal", "wz", "龙湾区", "--item", "一.7", "--reason", "数据有误", by="龙湾区联络员") == [
+        "轮次 wz › 龙湾区: 申诉期已于 2015-03-20 23:59 结束，不能再申诉", "  提示：公示期内未提出的申诉不予受理"]
+    assert refusal(db, "decide", "wz", "1", "--uphold", "--value", "64", "--reason", "属实")[0] == (
+        "轮次 wz › 第1号申诉: 没有这个申诉")
+    # Publishing again with nothing changed.
+    assert refusal(db, "publish", "wz", "--notice", "--appeal-until", "2015-03-20") == [
+        "轮次 wz: 与上一次公示（第1号）相比没有任何变化，不再重复发布"]
+    ok(kaohe(db, "publish", "wz", "--final"))
+    assert refusal(db, "publish", "wz", "--final")[0] == "轮次 wz: 本轮次已公布最终结果，不能再发布"
+    assert refusal(db, "submit", "wz", tmp_path / "没有这个文件.yaml")[0].endswith("没有这个文件.yaml: 文件不存在")
+    assert ok(kaohe(db, "verify")).startswith("核验通过")
+
+
+def test_a_file_that_is_not_a_round_database_is_refused_untouched(tmp_path):
+    verbs = [("status", "wz"), ("verify",), ("log",), ("new", WENZHOU, "--code", "wz")]
+    noise = tmp_path / "random.sqlite3"
+    noise.write_bytes(random.Random(2014).randbytes(8192))
+    for verb in verbs:
+        assert refused(kaohe(str(noise), *verb)).splitlines() == [
+            f"{noise}: 不是考核轮次数据库（不是 SQLite 数据库文件，或文件已损坏）",
+            "  提示：请确认 --db 指向的是 kaohe round new 建立的数据库文件", "共 1 个问题。"]
+    assert noise.read_bytes() == random.Random(2014).randbytes(8192)
+
+    # A real round database with its pages overwritten.
+    damaged = tmp_path / "damaged.sqlite3"
+    ok(kaohe(str(damaged), "new", WENZHOU, "--code", "wz"))
+    close_connections()
+    raw = bytearray(damaged.read_bytes())
+    noise_bytes = random.Random(9).randbytes(len(raw))
+    for offset in range(4096, len(raw), 3 * 4096):
+        raw[offset:offset + 2048] = noise_bytes[offset:offset + 2048]
+    damaged.write_bytes(bytes(raw))
+    for verb in verbs:
+        lines = refused(kaohe(str(damaged), *verb)).splitlines()
+        assert lines[0].startswith(f"{damaged}: 考核轮次数据库已损坏"), lines
+        assert lines[1:] == ["  提示：请用备份的数据库文件", "共 1 个问题。"]
+    assert damaged.read_bytes() == bytes(raw)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_another_programs_database_is_refused_untouched(backend, request, tmp_path):
+    db = backend_database(backend, request, tmp_path)
+    if backend == "sqlite":
+        with sqlite3.connect(db) as connection:
+            connection.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+            connection.execute("INSERT INTO customers (name) VALUES ('张三')")
+        connection.close()
+        before = Path(db).read_bytes()
+        message = [f"{db}: 这是另一个程序的 SQLite 数据库，不是考核轮次数据库",
+                   "  提示：请用 --db 指定 kaohe round new 建立的数据库文件", "共 1 个问题。"]
+    else:
+        with psycopg.connect(db, autocommit=True) as connection:
+            connection.execute("CREATE TABLE customers (id serial PRIMARY KEY, name text)")
+        message = [f"{db}: 这个数据库里有别的程序的表，不是考核轮次数据库", "  提示：请为考核轮次单独建一个数据库",
+                   "共 1 个问题。"]
+    for verb in [("status", "wz"), ("new", WENZHOU, "--code", "wz"), ("verify",)]:
+        assert refused(kaohe(db, *verb)).splitlines() == message
+    close_connections()
+    if backend == "sqlite":
+        assert Path(db).read_bytes() == before
+    else:
+        with psycopg.connect(db) as connection:
+            tables = connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()
+        assert tables == [("customers",)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_missing_database_is_refused_and_not_created(backend, request, tmp_path):
+    db = backend_database(backend, request, tmp_path)
+    if backend == "sqlite":
+        message = [f"{db}: 考核轮次数据库不存在", "  提示：先用 kaohe round new 建立轮次，或用 --db 指定数据库文件"]
+    else:
+        message = [f"{db}: 数据库中还没有考核轮次", "  提示：先用 kaohe round new 建立轮次"]
+    for verb in [("status", "wz"), ("verify",), ("log",), ("submit", "wz", SAMPLES["鹿城区"]),
+                 ("adjust", "wz", "苍南县", "一.6", "--value", "76", "--reason", "核查"),
+                 ("publish", "wz", "--notice", "--appeal-until", "2099-03-20"), ("deadline", "wz", "2099-01-31")]:
+        assert refused(kaohe(db, *verb)).splitlines() == [*message, "共 1 个问题。"], verb
+    close_connections()
+    if backend == "sqlite":
+        assert not Path(db).exists()
+        return
+    with psycopg.connect(db) as connection:
+        assert connection.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)
+    # A server database that does not exist at all.
+    nowhere = db.rsplit("/", 1)[0] + "/kaohe_no_such_database"
+    lines = refused(kaohe(nowhere, "status", "wz")).splitlines()
+    assert lines[0].startswith(f"{nowhere}: 无法打开考核轮次数据库："), lines
+    assert 'database "kaohe_no_such_database" does not exist' in lines[0]
