@@ -1,4 +1,7 @@
-"""A municipality's self-check before the deadline: what is missing, what disagrees, what the next grade takes."""
+"""A municipality's self-check before the deadline: what is missing, what disagrees, what the next grade takes.
+
+Items an inspection group or a lead department provides are not the unit's to give: without a value they are
+pending (待评定), counted 0 in the provisional total, and never hold the submission back."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,7 +36,7 @@ class NextGrade:
 @dataclass(frozen=True)
 class SelfCheck:
     result: UnitResult
-    missing_values: tuple[ItemResult, ...]
+    missing_values: tuple[ItemResult, ...]  # the unit's own items without a value
     missing_facts: tuple[str, ...]
     missing_files: tuple[ItemResult, ...]  # items whose ruleset asks for 佐证材料 and none is referenced
     differences: tuple[Difference, ...]
@@ -41,16 +44,33 @@ class SelfCheck:
     next_grade: NextGrade | None
     blocked: str  # why no better grade is reachable, if so
     headroom: tuple[Headroom, ...]
+    pending: tuple[ItemResult, ...] = ()  # items others provide, not given yet: in ruleset order
 
     @property
     def ready(self) -> bool:
+        """Nothing the unit itself must give is missing: it can submit."""
         return not (self.missing_values or self.missing_facts or self.missing_files)
+
+    @property
+    def pending_points(self) -> Decimal:
+        """What the pending items can still add to the total, at most (they count 0 now)."""
+        return sum((r.item.points for r in self.pending), Decimal(0))
+
+    def verdict(self) -> str:
+        """可以报送, or 还不能报送： and what is missing."""
+        if self.ready:
+            return "可以报送"
+        lacking = [f"{len(found)}项{what}" for found, what in ((self.missing_values, "填报值"),
+                                                              (self.missing_facts, "事实"),
+                                                              (self.missing_files, "佐证材料")) if found]
+        return f"还不能报送：缺少{'、'.join(lacking)}"
 
 
 def self_check(ruleset: Ruleset, evidence: Evidence) -> SelfCheck:
     result = evaluate(ruleset, [evidence])[0]
     leaves = [r for r in result.all_items() if r.item.is_leaf]
-    missing_values = tuple(r for r in leaves if r.score is None)
+    pending = tuple(r for r in leaves if r.score is None and _pending(r))
+    missing_values = tuple(r for r in leaves if r.score is None and not _pending(r))
     missing_facts = tuple(u.removeprefix("facts › ") for u in result.unscored if u.startswith("facts › "))
     missing_files = tuple(r for r in leaves if r.item.materials and r.score is not None
                           and not (r.entry and r.entry.files))
@@ -63,7 +83,13 @@ def self_check(ruleset: Ruleset, evidence: Evidence) -> SelfCheck:
                              if r.score is not None and r.score < r.item.points),
                             key=lambda h: (-h.points, _order(ruleset, h.item.item.id))))
     return SelfCheck(result, missing_values, missing_facts, missing_files, differences, cohort, next_grade, blocked,
-                     headroom)
+                     headroom, pending)
+
+
+def _pending(result: ItemResult) -> bool:
+    """Another party's item whose value has not come. Given, yet unscored (a target the unit must file is missing,
+    say), it is the unit's to put right."""
+    return result.item.provider != "unit" and (result.entry is None or result.entry.value is None)
 
 
 def _order(ruleset: Ruleset, item_id: str) -> int:

@@ -1,5 +1,6 @@
 """Who provides each value: `provider:` in the ruleset, the unit's workbook, the self-check, the party workbooks."""
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from kaohe.engine.diff import diff
 from kaohe.engine.loading import read_document
 from kaohe.engine.render.entrysheet import write_party_workbook
 from tests.helpers import D, ruleset_text, write
-from tests.test_fillin import fill_party
+from tests.test_fillin import fill, fill_party
 
 ROOTS = Path(__file__).parent.parent / "rulesets"
 WENZHOU = load_ruleset(ROOTS / "wenzhou-2014")
@@ -165,6 +166,98 @@ def test_reading_the_unit_workbook_back_ignores_the_others_rows(tmp_path):
     evidence = load_evidence(tmp_path / "鹿城区.xlsx", WENZHOU)
     assert [key for key in evidence.entries if WENZHOU.item(key).provider != "unit"] == []
     assert (evidence.entries["一.1"].value, evidence.targets) == (D("93.6"), {"一.10": D("0.3")})
+
+
+# --- 3. kaohe check: the others' items are pending, and a verdict ------------------------------------------
+
+
+def without_others(sample: str, folder: Path) -> Path:
+    """A bundled sample as the unit itself submits it: the inspection group's and the department's values left out."""
+    others = {item.id for item in WENZHOU.leaves() if item.provider != "unit"}
+    kept, dropping = [], False
+    for line in (ROOTS / "wenzhou-2014" / "samples" / sample).read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("  ") and not line.startswith("    "):  # a key under values (or targets, facts)
+            dropping = line.strip().split(":")[0] in others
+        if not dropping:
+            kept.append(line)
+    path = folder / sample
+    path.write_text("".join(kept), encoding="utf-8")
+    return path
+
+
+def check(path: Path, *options: str):
+    from click.testing import CliRunner
+
+    from kaohe.cli.main import cli
+    return CliRunner().invoke(cli, ["check", str(ROOTS / "wenzhou-2014"), str(path), *options])
+
+
+PENDING = [
+    "待考核组评定（3项，共14分，不需本单位填报）：",
+    "  二.7 工程质量安全隐患排查和专项整治：4分",
+    "  二.14 质量宣传氛围：5分",
+    "  二.15 全国质量强市示范城市创建：5分",
+    "待牵头部门评定（2项，共5分，不需本单位填报）：",
+    "  一.10 特种设备万台事故率：3分（市质监局）",
+    "  一.11 特种设备万台死亡率：2分（市质监局）",
+]
+
+
+def test_check_lists_the_others_items_as_pending_and_says_the_unit_can_submit(tmp_path):
+    result = check(without_others("01-鹿城区.yaml", tmp_path))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[1] == "暂定总分 76，暂定等次 C（5项待评定，尚未计入）"  # alone, the rank item 二.5 counts as 1st of 1
+    start = lines.index("✓ 没有缺少的填报值和佐证材料。")
+    assert lines[start + 1:start + 9] == PENDING + ["待评定的项目现按0分计入暂定总分，评定后总分只会增加，最多增加19分（最高95分）。"]
+    assert "缺少填报值" not in result.stdout
+    assert lines[-2:] == ["", "可以报送"]
+
+
+def test_check_says_why_the_unit_cannot_submit_yet(tmp_path):
+    result = check(without_others("09-苍南县.yaml", tmp_path))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[1] == "暂定总分 66.5，暂定等次 C（有未能评分的项目，实际可能更低）"
+    start = lines.index("缺少填报值（1项，评分时列为“未能评分”，不会按0分计）：")
+    assert lines[start:start + 12] == [
+        "缺少填报值（1项，评分时列为“未能评分”，不会按0分计）：",
+        "  一.6 服务质量满意度：缺少填报值，无法评分",
+        "缺少佐证材料（1项）：",
+        "  一.2 主要农产品质量安全监测合格率：需提交 农产品质量安全例行监测报告",
+    ] + PENDING + ["待评定的项目现按0分计入暂定总分，评定后总分只会增加，最多增加19分（最高85.5分）。"]
+    assert lines[-1] == "还不能报送：缺少1项填报值、1项佐证材料"
+
+
+def test_check_verdict_in_json(tmp_path):
+    document = json.loads(check(without_others("09-苍南县.yaml", tmp_path), "--json").stdout)
+    assert (document["ready"], document["missing_values"]) == (False, ["一.6"])
+    assert document["verdict"] == {
+        "ready": False, "text": "还不能报送：缺少1项填报值、1项佐证材料", "pending_points": "19",
+        "pending": [
+            {"id": "一.10", "title": "特种设备万台事故率", "provider": "department", "department": "市质监局", "points": "3"},
+            {"id": "一.11", "title": "特种设备万台死亡率", "provider": "department", "department": "市质监局", "points": "2"},
+            {"id": "二.7", "title": "工程质量安全隐患排查和专项整治", "provider": "inspection", "department": "", "points": "4"},
+            {"id": "二.14", "title": "质量宣传氛围", "provider": "inspection", "department": "", "points": "5"},
+            {"id": "二.15", "title": "全国质量强市示范城市创建", "provider": "inspection", "department": "", "points": "5"},
+        ]}
+    ready = json.loads(check(without_others("01-鹿城区.yaml", tmp_path), "--json").stdout)["verdict"]
+    assert (ready["ready"], ready["text"], len(ready["pending"])) == (True, "可以报送", 5)
+
+
+def test_check_of_the_unit_workbook(tmp_path):
+    """The unit's own workbook, filled from its sample: the others' items pending, nothing of its own missing."""
+    path = fill(read_document(ROOTS / "wenzhou-2014" / "samples" / "01-鹿城区.yaml")[0], tmp_path / "鹿城区.xlsx")
+    result = check(path)
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (0, "可以报送")
+    assert PENDING[0] in result.stdout.splitlines()
+
+
+def test_a_given_value_of_another_party_is_scored_not_pending():
+    from kaohe.engine.selfcheck import self_check
+    report = self_check(WENZHOU, load_evidence(ROOTS / "wenzhou-2014" / "samples" / "09-苍南县.yaml", WENZHOU))
+    assert (report.pending, [x.item.id for x in report.missing_values], report.verdict()) == (
+        (), ["一.6"], "还不能报送：缺少1项填报值、1项佐证材料")
 
 
 # --- 4. the party workbooks ------------------------------------------------------------------------------------

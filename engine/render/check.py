@@ -1,16 +1,20 @@
 """The self-check report `kaohe check` prints (Chinese text) and its JSON form."""
 from __future__ import annotations
 
-from ..model import Ruleset, format_points
+from decimal import Decimal
+
+from ..model import PROVIDERS, Ruleset, format_points
 from ..selfcheck import SelfCheck
 from .json import result_document
 
 
 def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
     r = check.result
+    own_unscored = check.missing_values or check.missing_facts
     lines = [f"{r.unit} 自查结果 — {ruleset.title}（版本 {ruleset.version}）",
              f"暂定总分 {format_points(r.total)}，暂定等次 {r.grade}"
-             + ("（有未能评分的项目，实际可能更低）" if r.unscored else ""),
+             + ("（有未能评分的项目，实际可能更低）" if own_unscored
+                else f"（{len(check.pending)}项待评定，尚未计入）" if check.pending else ""),
              f"定级：{r.grade_reason}"]
     if r.evidence.self_total is not None and r.evidence.self_total != r.total:
         lines.append(f"自评总分 {format_points(r.evidence.self_total)} 分，按细则计算为 {format_points(r.total)} 分，"
@@ -31,6 +35,7 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
     if check.missing_files:
         lines.append(f"缺少佐证材料（{len(check.missing_files)}项）：")
         lines += [f"  {x.item.id} {x.item.title}：需提交 {'、'.join(x.item.materials)}" for x in check.missing_files]
+    lines += _pending_lines(check)
     if check.differences:
         lines += ["", f"自评得分与计算得分不一致（{len(check.differences)}项）："]
         for d in check.differences:
@@ -50,7 +55,26 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
         lines.append(f"等次：{check.blocked}。")
     for fired in r.fired:
         lines.append(f"已触发：{fired.rule.title}（依据：{ruleset.cite(fired.rule.citation)}）— {fired.detail}")
+    lines += ["", check.verdict()]
     return "\n".join(lines) + "\n"
+
+
+def _pending_lines(check: SelfCheck) -> list[str]:
+    """The items others provide that have not come yet, by provider, with the points at stake."""
+    if not check.pending:
+        return []
+    lines = []
+    for kind in ("inspection", "department"):
+        found = [x for x in check.pending if x.item.provider == kind]
+        if found:
+            points = format_points(sum((x.item.points for x in found), Decimal(0)))
+            lines.append(f"待{PROVIDERS[kind]}评定（{len(found)}项，共{points}分，不需本单位填报）：")
+            lines += [f"  {x.item.id} {x.item.title}：{format_points(x.item.points)}分"
+                      + (f"（{x.item.department}）" if kind == "department" else "") for x in found]
+    total = format_points(check.result.total + check.pending_points)
+    lines.append(f"待评定的项目现按0分计入暂定总分，评定后总分只会增加，最多增加{format_points(check.pending_points)}分"
+                 f"（最高{total}分）。")
+    return lines
 
 
 def check_document(ruleset: Ruleset, check: SelfCheck) -> dict:
@@ -69,4 +93,9 @@ def check_document(ruleset: Ruleset, check: SelfCheck) -> dict:
                                               "threshold": n.threshold},
         "blocked": check.blocked,
         "headroom": [{"id": h.item.item.id, "points": format_points(h.points)} for h in check.headroom],
+        "verdict": {"ready": check.ready, "text": check.verdict(),
+                    "pending": [{"id": x.item.id, "title": x.item.title, "provider": x.item.provider,
+                                 "department": x.item.department if x.item.provider == "department" else "",
+                                 "points": format_points(x.item.points)} for x in check.pending],
+                    "pending_points": format_points(check.pending_points)},
     }
