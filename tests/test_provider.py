@@ -448,3 +448,43 @@ def test_the_unit_workbook_is_not_a_party_workbook(tmp_path):
     with pytest.raises(KaoheError) as caught:
         load_evidence(party_file(tmp_path, "inspection", "第一组"), WENZHOU)
     assert str(caught.value).splitlines()[1] == "  提示：这是牵头部门或考核组的评定表，不是单位的填报表：评定表由考核办汇总"
+
+
+# --- 5. kaohe template --department / --inspection --------------------------------------------------------
+
+
+def template(*args: str):
+    from click.testing import CliRunner
+
+    from kaohe.cli.main import cli
+    return CliRunner().invoke(cli, ["template", str(ROOTS / "wenzhou-2014"), *args])
+
+
+def test_template_writes_party_workbooks(tmp_path):
+    result = template("--department", "市质监局", "-o", str(tmp_path / "质监.xlsx"))
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, f"{tmp_path / '质监.xlsx'}\n", f"评定表已写入 {tmp_path / '质监.xlsx'}\n")
+    assert (tmp_path / "质监.xlsx").read_bytes() == write_party_workbook(WENZHOU, "department", "市质监局", WENZHOU.units)
+    result = template("--inspection", "第一组", "--unit", "龙湾区", "--unit", "鹿城区", "-o", str(tmp_path / "一组.xlsx"))
+    assert result.exit_code == 0
+    assert (tmp_path / "一组.xlsx").read_bytes() == write_party_workbook(WENZHOU, "inspection", "第一组",
+                                                                        ["鹿城区", "龙湾区"])
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--department", "市质检局"],
+     "错误：--department 的值无效：「市质检局」不是细则 wenzhou-2014 中由牵头部门评定的指标的牵头部门。是否应为 \"市质监局\"？"),
+    (["--department", "市环保局"],
+     "错误：--department 的值无效：「市环保局」不是细则 wenzhou-2014 中由牵头部门评定的指标的牵头部门。"
+     "由牵头部门评定的指标的牵头部门：市质监局"),
+    (["--inspection", "第一组"], "错误：考核组的评定表须用 --unit 给出这个组考核的单位（可重复，如 --unit 鹿城区 --unit 龙湾区）"),
+    (["--inspection", "第一组", "--unit", "鹿城"],
+     "错误：--unit 的值无效：「鹿城」不在细则 wenzhou-2014 的被考核单位名单中。是否应为 \"鹿城区\"？"),
+    (["--department", "市质监局", "--inspection", "第一组"], "错误：--department 与 --inspection 只能选一个：一份评定表只属于一个评定方"),
+    (["--unit", "鹿城区", "--unit", "龙湾区"],
+     "错误：填报表一次为一个单位生成（--unit 只能给一次）；为多个单位生成评定表请加 --department 或 --inspection"),
+])
+def test_template_party_usage_errors(tmp_path, args, message):
+    result = template(*args, "-o", str(tmp_path / "x.xlsx"))
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (2, message)
+    assert not (tmp_path / "x.xlsx").exists()
