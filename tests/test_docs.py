@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from kaohe.cli.main import cli
+from kaohe.engine import load_ruleset
 from kaohe.engine.methods import METHODS
 from tests.helpers import D, one_item_ruleset, score_values
 
@@ -54,3 +55,13 @@ def test_readme_names_every_verb_and_exit_code():
         assert f"kaohe {verb}" in readme
     for code in ("0", "1", "2", "3"):
         assert f"| {code} |" in readme
+
+
+def test_the_provider_example_loads_as_documented(tmp_path):
+    from tests.helpers import ruleset_text, write
+    section = REFERENCE.split("## 谁给值：provider\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```yaml\n(.*?)```", section, flags=re.S).group(1).replace("source: wzb-2014-98", "source: s")
+    ruleset = load_ruleset(write(tmp_path, ruleset_text(block)))
+    said = re.search(r"^> 结果：(.+)$", section, flags=re.M).group(1)
+    assert "，".join(f"{leaf.id} " + ("由单位自填" if leaf.provider == "unit" else f"由{leaf.provider_label}评定")
+                    for leaf in ruleset.leaves()) == said
