@@ -10,20 +10,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from kaohe.engine import KaoheError, Location, Problem, Ruleset, evaluate, format_points, load_ruleset
 from kaohe.engine.errors import did_you_mean
 from kaohe.engine.evidence import WORKBOOK_SUFFIXES, evidence_from_data
 from kaohe.engine.loading import parse_text, read_bytes
+from kaohe.engine.methods import needs_target
 from kaohe.engine.render.json import dumps, results_document
-from kaohe.engine.selfcheck import self_check
 
 from . import audit, jsondata
 from .frozen import freeze
 from .models import (
     Adjustment,
     Appeal,
+    AuditEntry,
     Deadline,
     Decision,
     Entry,
@@ -43,6 +44,7 @@ from .state import (
     evidence_of,
     find_round,
     latest_entries,
+    leaf,
     provider_of,
     publications,
     roster,
@@ -64,8 +66,7 @@ class Conflict(KaoheError):
 def _write(action):
     """Run `action` in one transaction holding the write lock; a lost race is a conflict, not a traceback."""
     try:
-        with transaction.atomic():
-            audit.lock()
+        with audit.writing():
             return action()
     except IntegrityError:
         raise Conflict([Problem(Location("数据库"), "另一位用户同时修改了这一轮次的记录，本次操作没有写入",
@@ -162,6 +163,8 @@ def assign(code: str, group: str, units: list[str], actor: str) -> list[GroupAss
 
 
 def _on_roster(round_: Round, unit: str, names: list[str] | None = None) -> None:
+    if names is None and RosterUnit.objects.filter(round=round_, name=unit).exists():
+        return
     names = names if names is not None else roster(round_)
     if unit not in names:
         raise refuse(f"轮次 {round_.code}", f'单位 "{unit}" 不在本轮次的名单中',
@@ -198,7 +201,8 @@ def _read_submission(path: Path, ruleset: Ruleset) -> tuple[bytes, object]:
         from kaohe.engine.loading import read_document
         data, _ = read_document(path)  # its own messages: UTF-16, .xls, binary …
         return raw, data
-    return raw, parse_text(text, str(path))
+    plain = jsondata.load_plain(text) if path.suffix.lower() == ".json" else None
+    return raw, plain if plain is not None else parse_text(text, str(path))
 
 
 def submit(code: str, path: Path, actor: str, unit: str = "") -> SubmissionOutcome:
@@ -219,18 +223,11 @@ def submit(code: str, path: Path, actor: str, unit: str = "") -> SubmissionOutco
     own: dict = {}
     incomplete: dict = {}
     if not problems:
-        leaves = {item.id: item for item in ruleset.leaves()}
-        values = data.get("values") if isinstance(data, dict) else None
-        if isinstance(values, dict):
-            for item_id in list(values):
-                item = leaves.get(item_id)
-                if item is not None and provider_of(item) != "unit":
-                    dropped.append(f"{item_id} {item.title}（{_provider_text(item)}，单位填写的值不计入）")
-                    del values[item_id]
+        dropped = _drop_others(data, ruleset)
         try:
             evidence = evidence_from_data(data, ruleset, str(path), hashlib.sha256(raw).hexdigest())
         except KaoheError as error:
-            problems.extend(str(p) for p in error.problems)
+            problems.extend(str(p) for p in _located(error, path, raw, ruleset))
         else:
             own = data
             incomplete = _incomplete(ruleset, evidence)
@@ -254,19 +251,51 @@ def submit(code: str, path: Path, actor: str, unit: str = "") -> SubmissionOutco
     return SubmissionOutcome(_write(write), tuple(problems), tuple(dropped))
 
 
+def _located(error: KaoheError, path: Path, raw: bytes, ruleset: Ruleset) -> list:
+    """The problems of a quickly read JSON file, read again by the engine's loader so each has its line."""
+    if all(p.location.line or p.location.cell for p in error.problems):
+        return error.problems
+    try:
+        data = parse_text(raw.decode("utf-8-sig"), str(path))
+        _drop_others(data, ruleset)
+        evidence_from_data(data, ruleset, str(path), "")
+    except (KaoheError, UnicodeDecodeError) as located:
+        return located.problems if isinstance(located, KaoheError) else error.problems
+    return error.problems
+
+
+def _drop_others(data, ruleset: Ruleset) -> list[str]:
+    """Values the unit filled for items others give: set aside, named, never counted."""
+    dropped = []
+    values = data.get("values") if isinstance(data, dict) else None
+    if isinstance(values, dict):
+        for item_id in list(values):
+            item = leaf(ruleset, item_id)
+            if item is not None and provider_of(item) != "unit":
+                dropped.append(f"{item_id} {item.title}（{_provider_text(item)}，单位填写的值不计入）")
+                del values[item_id]
+    return dropped
+
+
 def _provider_text(item) -> str:
     return "由考核组评定" if provider_of(item) == "inspection" else f"由牵头部门评定（{item.department}）"
 
 
 def _incomplete(ruleset: Ruleset, evidence) -> dict:
-    """What the unit itself still owes: values, facts and 佐证材料 (the others' items are not its to give)."""
-    report = self_check(ruleset, evidence)
-    own = {item.id for item in ruleset.leaves() if provider_of(item) == "unit"}
-    return {
-        "values": [r.item.id for r in report.missing_values if r.item.id in own],
-        "facts": list(report.missing_facts),
-        "materials": [r.item.id for r in report.missing_files if r.item.id in own],
-    }
+    """What the unit itself still owes — values (or the target a value is compared with), facts and 佐证材料 —
+    read from the evidence alone: the others' items are not its to give, and nothing needs scoring."""
+    values, materials = [], []
+    for item in ruleset.leaves():
+        if provider_of(item) != "unit":
+            continue
+        entry = evidence.entries.get(item.id)
+        if entry is None or entry.value is None or (
+                needs_target(item.method) and item.target is None and item.id not in evidence.targets):
+            values.append(item.id)
+        elif item.materials and not entry.files:
+            materials.append(item.id)
+    facts = [spec.name for spec in ruleset.facts if spec.name not in evidence.facts]
+    return {"values": values, "facts": facts, "materials": materials}
 
 
 # --- inspection groups and departments ---------------------------------------------------------------------
@@ -278,27 +307,72 @@ def _check_party_value(round_: Round, ruleset: Ruleset, unit: str, item_id: str,
 
 
 def _item(ruleset: Ruleset, item_id: str, where: str):
-    item = ruleset.item(item_id)
-    if item is None or not item.is_leaf:
+    item = leaf(ruleset, item_id)
+    if item is None:
         leaves = [i.id for i in ruleset.leaves()]
         raise refuse(where, f'细则中没有可评分的指标 "{item_id}"', did_you_mean(item_id, leaves))
     return item
 
 
-def _entry(round_: Round, unit: str, item, kind: str, party: str, data, entered_by: str, source: str,
-           source_digest: str, actor: str, at: dt.datetime) -> Entry:
-    before = latest_entries(round_).get((unit, item.id))
-    row = Entry(round=round_, unit=unit, item_id=item.id, kind=kind, party=party, data=jsondata.dump(data),
-                entered_by=entered_by, source=source, source_digest=source_digest, at=at, actor=actor)
-    row.save()
-    audit.append("enter", f"{PROVIDER_NAMES[kind]} {party} 评定 {unit} {item.id} {item.title}", actor=actor, at=at,
-                 round_code=round_.code, record=row, before=jsondata.load(before.data) if before else None,
-                 after=jsondata.load(row.data))
-    return row
+@dataclass(frozen=True)
+class PartyValue:
+    """One value an inspection group or a department gives for one unit's item (data: one `values:` entry)."""
+
+    unit: str
+    item_id: str
+    data: object
+    entered_by: str = ""
 
 
-def judge(code: str, unit: str, item_id: str, value, reason: str, party: str, actor: str,
-          entered_by: str = "") -> Entry:
+def _check_party(round_: Round, ruleset: Ruleset, kind: str, party: str, values: list[PartyValue]) -> None:
+    """Every value is the party's to give, for a unit on the roster, and valid as the engine reads it."""
+    names = set(roster(round_))
+    by_unit: dict[str, dict] = {}
+    for v in values:
+        where = f"轮次 {round_.code} › {v.unit} › {v.item_id}"
+        if v.unit not in names:
+            _on_roster(round_, v.unit)
+        item = _item(ruleset, v.item_id, where)
+        if provider_of(item) != kind:
+            raise refuse(where, f"指标 {item.id} {item.title} {_provider_text(item)}，不由{PROVIDER_NAMES[kind]}评定")
+        if kind == "department" and party not in item.departments:
+            raise refuse(where, f"指标 {item.id} {item.title} 的牵头部门是 {item.department}，不是 {party}")
+        by_unit.setdefault(v.unit, {})[v.item_id] = v.data
+    for unit, entries in by_unit.items():
+        evidence_from_data({"unit": unit, "ruleset": ruleset.id, "values": entries}, ruleset,
+                           f"轮次 {round_.code} › {party} › {unit}", "")
+
+
+def enter_values(code: str, party: str, kind: str, values: list[PartyValue], actor: str, source: str = "命令行",
+                 source_digest: str = "") -> list[Entry]:
+    """Values from one inspection group or department: all of them recorded, or (any one wrong) none."""
+    round_ = find_round(code)
+    ruleset = ruleset_of(round_)
+    if not party.strip():
+        raise refuse(f"轮次 {code}", f"请写明评定的{PROVIDER_NAMES[kind]}", "用 --group 或 --department 写明名称")
+    _check_party(round_, ruleset, kind, party, values)
+    at = audit.now()
+
+    def write():
+        latest = latest_entries(round_)
+        rows = Entry.objects.bulk_create([
+            Entry(round=round_, unit=v.unit, item_id=v.item_id, kind=kind, party=party, data=jsondata.dump(v.data),
+                  entered_by=v.entered_by or actor, source=source, source_digest=source_digest, at=at, actor=actor)
+            for v in values], batch_size=500)
+        entries = []
+        for v, row in zip(values, rows, strict=True):
+            item = leaf(ruleset, v.item_id)
+            before = latest.get((v.unit, item.id))
+            latest[(v.unit, item.id)] = row
+            entries.append(audit.chained(
+                "enter", f"{PROVIDER_NAMES[kind]} {party} 评定 {v.unit} {item.id} {item.title}", actor=actor, at=at,
+                round_code=code, record=row, before=jsondata.load(before.data) if before else None, after=v.data))
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+        return rows
+    return _write(write)
+
+
+def judge(code: str, unit: str, item_id: str, value, reason: str, party: str, actor: str) -> Entry:
     """One value from an inspection group (a judged score and its reason) or a department, from the command line."""
     round_ = find_round(code)
     ruleset = ruleset_of(round_)
@@ -309,10 +383,6 @@ def judge(code: str, unit: str, item_id: str, value, reason: str, party: str, ac
     if kind == "unit":
         raise refuse(where, f"指标 {item.id} {item.title} 由单位自己填报，不由考核组或牵头部门评定",
                      "单位的值用 kaohe round submit 报送；办公室更正用 kaohe round adjust")
-    if not party.strip():
-        raise refuse(where, f"请写明评定的{PROVIDER_NAMES[kind]}", "用 --by-group 或 --by-department 写明名称")
-    if kind == "department" and party not in item.departments:
-        raise refuse(where, f"指标 {item.id} {item.title} 的牵头部门是 {item.department}，不是 {party}")
     if item.method == "judged":
         reason = _required_reason(reason, where, f"考核组为 {item.id} {item.title} 评分")
         data = {"value": {"score": value, "reason": reason, "inspector": party}}
@@ -320,28 +390,17 @@ def judge(code: str, unit: str, item_id: str, value, reason: str, party: str, ac
         data = {"value": value}
         if reason:
             data["note"] = reason
-    _check_party_value(round_, ruleset, unit, item.id, data, where)
-    at = audit.now()
-    return _write(lambda: _entry(round_, unit, item, kind, party, data, entered_by or actor, "命令行", "", actor, at))
+    return enter_values(code, party, kind, [PartyValue(unit, item.id, data)], actor)[0]
 
 
 def enter(code: str, path: Path, actor: str) -> list[Entry]:
     """A department's or an inspection group's filled workbook: every value in it, or nothing."""
     from kaohe.engine.entrysheet import read_party_workbook
     round_ = find_round(code)
-    ruleset = ruleset_of(round_)
-    sheet = read_party_workbook(path, ruleset)
-    names = roster(round_)
-    for entry in sheet.entries:
-        _on_roster(round_, entry.unit, names)
+    sheet = read_party_workbook(path, ruleset_of(round_))
     raw = read_bytes(path, MAX_SUBMISSION_BYTES)
-    digest = hashlib.sha256(raw).hexdigest()
-    at = audit.now()
-
-    def write():
-        return [_entry(round_, e.unit, ruleset.item(e.item_id), sheet.kind, sheet.party, e.data,
-                       e.entered_by, Path(path).name, digest, actor, at) for e in sheet.entries]
-    return _write(write)
+    values = [PartyValue(e.unit, e.item_id, e.data, e.entered_by) for e in sheet.entries]
+    return enter_values(code, sheet.party, sheet.kind, values, actor, Path(path).name, hashlib.sha256(raw).hexdigest())
 
 
 # --- adjustments and appeals ------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ every row, so an edited or deleted row, or an edited or deleted audit entry, is 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import jsondata
@@ -24,25 +26,48 @@ def now() -> dt.datetime:
     return timezone.now()
 
 
-def lock() -> None:
-    """Serialise writers (call inside transaction.atomic)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+_head = threading.local()  # the chain's last (seq, hash), known while this thread holds the write lock
+
+
+@contextmanager
+def writing():
+    """One transaction holding the write lock; the chain's head is read once and followed in memory."""
+    with transaction.atomic():
+        if getattr(_head, "value", None) is not None:  # nested: the outer transaction holds the lock
+            yield
+            return
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
+        _head.value = (last.seq, last.hash) if last else (0, GENESIS)
+        try:
+            yield
+        finally:
+            _head.value = None
 
 
 def append(action: str, summary: str, *, actor: str, at: dt.datetime, round_code: str = "",
            record: Record | None = None, before=None, after=None) -> AuditEntry:
-    last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
+    entry = chained(action, summary, actor=actor, at=at, round_code=round_code, record=record, before=before,
+                    after=after)
+    entry.save()
+    return entry
+
+
+def chained(action: str, summary: str, *, actor: str, at: dt.datetime, round_code: str = "",
+            record: Record | None = None, before=None, after=None) -> AuditEntry:
+    """The next entry of the chain, not yet saved (many at once go in with bulk_create, in this order)."""
+    seq, previous = _head.value  # only inside writing()
     entry = AuditEntry(
-        seq=(last.seq + 1) if last else 1, at=at, actor=actor, action=action, round_code=round_code,
+        seq=seq + 1, at=at, actor=actor, action=action, round_code=round_code,
         summary=summary, record=type(record).__name__ if record is not None else "",
         record_id=record.pk if record is not None else None,
         record_digest=record.seal_digest() if record is not None else "",
         before="" if before is None else jsondata.dump(before), after="" if after is None else jsondata.dump(after),
-        previous=last.hash if last else GENESIS)
+        previous=previous)
     entry.hash = entry.compute_hash()
-    entry.save()
+    _head.value = (entry.seq, entry.hash)
     return entry
 
 

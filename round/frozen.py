@@ -41,6 +41,10 @@ def forget() -> None:
     _loaded.clear()
 
 
+def loaded(digest: str) -> Ruleset | None:
+    return _loaded.get(digest)
+
+
 def thaw(files: tuple[FrozenFile, ...], expected_digest: str) -> Ruleset:
     """Load the ruleset from its frozen files (once per process per digest)."""
     if expected_digest in _loaded:

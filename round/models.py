@@ -31,9 +31,14 @@ def canonical(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+SEAL_TEXT = 1000  # longer texts (evidence, result documents) are sealed by their digest
+
+
 def _sealable(value):
     if isinstance(value, (bytes, memoryview)):
         return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+    if isinstance(value, str) and len(value) > SEAL_TEXT:
+        return "sha256:" + hashlib.sha256(value.encode()).hexdigest()
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.timezone.utc).isoformat()
     return value

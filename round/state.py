@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from kaohe.engine import Evidence, KaoheError, Location, Problem, Ruleset, evidence_from_text
+from kaohe.engine import Evidence, KaoheError, Location, Problem, Ruleset, evidence_from_data
 
-from . import jsondata
-from .frozen import FrozenFile, thaw
+from . import frozen, jsondata
+from .frozen import FrozenFile
 from .models import (
     Adjustment,
     AuditEntry,
@@ -34,6 +35,16 @@ def provider_of(item) -> str:
     return item.provider
 
 
+_leaves: dict[str, dict] = {}
+
+
+def leaf(ruleset: Ruleset, item_id: str):
+    """A scored item by id, or None (Ruleset.item walks the whole tree; a batch asks thousands of times)."""
+    if ruleset.digest not in _leaves:
+        _leaves[ruleset.digest] = {item.id: item for item in ruleset.leaves()}
+    return _leaves[ruleset.digest].get(item_id)
+
+
 def find_round(code: str) -> Round:
     found = Round.objects.filter(code=code).first()
     if found is None:
@@ -44,8 +55,12 @@ def find_round(code: str) -> Round:
 
 
 def ruleset_of(round_: Round) -> Ruleset:
+    """The round's ruleset, from its frozen files (read from the database once per process)."""
+    loaded = frozen.loaded(round_.ruleset_digest)
+    if loaded is not None:
+        return loaded
     files = tuple(FrozenFile(f.path, bytes(f.content)) for f in round_.ruleset_files.order_by("position"))
-    return thaw(files, round_.ruleset_digest)
+    return frozen.thaw(files, round_.ruleset_digest)
 
 
 def upto_ids(model: type[Record], upto: int | None):
@@ -110,8 +125,9 @@ class Composed:
     data: dict
     origins: dict[str, str] = field(default_factory=dict)  # item id → 单位报送 / 考核组 … / 调整
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """Canonical JSON; read once composing is done."""
         return jsondata.dump(self.data)
 
 
@@ -153,7 +169,7 @@ def _local(at: dt.datetime) -> str:
 
 
 def evidence_of(round_: Round, ruleset: Ruleset, composed: Composed) -> Evidence:
+    """The composed data, checked by the engine as any evidence is; its digest is that of its canonical text."""
     text = composed.text
-    evidence = evidence_from_text(text, ruleset, file=f"轮次 {round_.code} › {composed.unit}")
-    assert evidence.digest == hashlib.sha256(text.encode()).hexdigest()
-    return evidence
+    return evidence_from_data(jsondata.load(text), ruleset, f"轮次 {round_.code} › {composed.unit}",
+                              hashlib.sha256(text.encode()).hexdigest())
