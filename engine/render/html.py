@@ -11,6 +11,7 @@ import jinja2
 import markupsafe
 
 from ..model import Ruleset, UnitResult, format_points
+from .notes import SheetNotes
 from .sheet import COLUMNS, build_sheet
 from .xlsx import WIDTHS, grade_counts, summary_rows, writable
 
@@ -50,10 +51,14 @@ class Chart:
     bars: tuple[Bar, ...]
 
 
-def sheet_html(ruleset: Ruleset, result: UnitResult) -> str:
-    widths = [round(w * 100 / sum(WIDTHS), 1) for w in WIDTHS]
+def percentages(widths) -> list[float]:
+    return [round(w * 100 / sum(widths), 1) for w in widths]
+
+
+def sheet_html(ruleset: Ruleset, result: UnitResult, notes: SheetNotes | None = None) -> str:
     return _environment.get_template("sheet.html.j2").render(
-        sheet=build_sheet(ruleset, result), columns=COLUMNS, widths=widths)
+        sheet=build_sheet(ruleset, result, notes), columns=COLUMNS, widths=percentages(WIDTHS),
+        percentages=percentages)
 
 
 def bar_chart(items: list[tuple[str, Decimal, str]], colors: dict[str, str], scale_to: Decimal,
@@ -69,7 +74,7 @@ def bar_chart(items: list[tuple[str, Decimal, str]], colors: dict[str, str], sca
     return Chart(width, 12 + len(items) * (bar_height + 6), label_width, tuple(bars))
 
 
-def summary_html(ruleset: Ruleset, results: list[UnitResult]) -> str:
+def summary_html(ruleset: Ruleset, results: list[UnitResult], notes: SheetNotes | None = None) -> str:
     header, rows = summary_rows(ruleset, results)
     colors = dict(zip(ruleset.grading.labels, GRADE_COLORS, strict=False))
     ordered = sorted(results, key=lambda r: (r.rank, r.unit))
@@ -81,4 +86,5 @@ def summary_html(ruleset: Ruleset, results: list[UnitResult]) -> str:
         chart=bar_chart([(r.unit, r.total, r.grade) for r in ordered], colors, top),
         grade_chart=bar_chart([(label, Decimal(count), label) for label, count in counts], colors,
                               Decimal(max([c for _, c in counts] + [1]))),
+        notes=notes if notes is not None and not notes.empty else None, percentages=percentages,
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..model import Ruleset, UnitResult, format_points
 from ..outcomes import EFFECT_NAMES
+from .notes import SheetNotes
 
 COLUMNS = ("序号", "考核项目", "考核内容/评分标准", "分值", "自评分", "得分", "得分/扣分说明", "依据", "佐证材料")
 
@@ -27,6 +28,7 @@ class SheetRow:
     level: int  # 1 for sections under the root
     is_section: bool
     unscored: bool
+    mark: str = ""  # a caller's mark for the 得分 cell (render/notes.py), e.g. 经调整
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,7 @@ class Sheet:
     evidence_file: str
     sample: bool
     note: str  # e.g. that the ruleset is a reconstruction
-
-
+    notes: SheetNotes | None = None  # a caller's section after the table (render/notes.py)
 
 
 def basis_text(ruleset: Ruleset, citation) -> str:
@@ -73,7 +74,8 @@ def year_of(ruleset: Ruleset) -> str:
     return f"{start.isoformat()} 至 {end.isoformat()}"
 
 
-def build_sheet(ruleset: Ruleset, result: UnitResult) -> Sheet:
+def build_sheet(ruleset: Ruleset, result: UnitResult, notes: SheetNotes | None = None) -> Sheet:
+    marks = notes.marks if notes is not None else {}
     rows = []
     for item_result in result.all_items():
         item, entry = item_result.item, item_result.entry
@@ -87,6 +89,7 @@ def build_sheet(ruleset: Ruleset, result: UnitResult) -> Sheet:
             basis=basis_text(ruleset, item.citation) if item.is_leaf or item in ruleset.items else "",
             materials="\n".join(entry.files) if entry else "",
             level=item.id.count(".") + 1, is_section=not item.is_leaf, unscored=item_result.score is None,
+            mark=marks.get(item.id, ""),
         ))
     outcomes = tuple(Outcome(title=f.rule.title, effect=EFFECT_NAMES[f.rule.effect],
                              basis=basis_text(ruleset, f.rule.citation), detail=f.detail,
@@ -99,4 +102,5 @@ def build_sheet(ruleset: Ruleset, result: UnitResult) -> Sheet:
         provisional=bool(result.unscored), outcomes=outcomes, rows=tuple(rows), unscored=result.unscored,
         ruleset_digest=ruleset.digest, evidence_digest=result.evidence.digest, evidence_file=result.evidence.file,
         sample=result.evidence.sample, note=ruleset.note,
+        notes=notes if notes is not None and not notes.empty else None,
     )

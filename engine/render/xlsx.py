@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Ruleset, UnitResult, format_points
+from .notes import SheetNotes, spans
 from .sheet import COLUMNS, Sheet, build_sheet
 
 FONT_NAME = "宋体"  # a CJK font, so the sheet prints the same on any machine with Office or WPS
@@ -36,11 +37,13 @@ VETO = Font(name=FONT_NAME, size=12, bold=True, color="FFFFFF")
 VETO_FILL = PatternFill("solid", fgColor="C00000")
 WARN_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
+MARK_FILL = PatternFill("solid", fgColor="DDEBF7")
 SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WIDTHS = (9, 18, 34, 6, 7, 7, 40, 40, 22)
 HEADER_ROW = 6
+NOTES_WIDTH = 150  # characters across a summary's notes sheet: A4 landscape at a readable size
 SIGNATURES = "评分人（签字）：＿＿＿＿＿＿＿＿　　复核人（签字）：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日"
 
 
@@ -70,6 +73,12 @@ STYLE_SHAPES = {
 def register_styles(workbook: Workbook) -> None:
     for key, shape in STYLE_SHAPES.items():
         workbook.add_named_style(_style(f"kh-{key}", **shape))
+
+
+def register_mark_style(workbook: Workbook) -> None:
+    """The style of a marked 得分 cell: registered only when a sheet has marks, so other files keep their bytes."""
+    if "kh-marked-center" not in workbook.named_styles:
+        workbook.add_named_style(_style("kh-marked-center", font=BOLD, alignment=CENTER, fill=MARK_FILL))
 
 
 # Characters an xlsx file (XML 1.0) cannot hold: openpyxl refuses the C0 controls and writes the
@@ -170,21 +179,26 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         banner(ws, 4, f"定级依据：{sheet.grade_rule}", height=48)
     for column, name in enumerate(COLUMNS, start=1):
         cell(ws, HEADER_ROW, column, name, "head")
+    if any(line.mark for line in sheet.rows):
+        register_mark_style(ws.parent)
     row = HEADER_ROW
     for line in sheet.rows:
         row += 1
         kind = "section" if line.is_section else ("unscored" if line.unscored else "text")
-        values = (line.number, line.title, line.standard, line.max, line.self_score, line.score, line.explanation,
+        score = f"{line.score}\n{line.mark}" if line.mark else line.score
+        values = (line.number, line.title, line.standard, line.max, line.self_score, score, line.explanation,
                   line.basis, line.materials)
         for column, value in enumerate(values, start=1):
             centered = column in (1, 4, 5, 6)
-            cell(ws, row, column, value, kind + "-center" if centered and kind != "text" else
-                 ("center" if centered else kind))
+            cell(ws, row, column, value, "marked-center" if column == 6 and line.mark else
+                 kind + "-center" if centered and kind != "text" else ("center" if centered else kind))
         fit_height(ws, row, zip(values, WIDTHS, strict=True))
     row += 1
     put(ws, row, 1, "合计", font=BOLD, alignment=CENTER)
     put(ws, row, 2, f"总分 {sheet.total}，等次 {sheet.grade}", font=BOLD)
     ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(COLUMNS))
+    if sheet.notes is not None:
+        row = write_notes(ws, row + 2, sheet.notes, WIDTHS)
     row += 2
     banner(ws, row, SIGNATURES, height=28)
     banner(ws, row + 1, f"细则摘要（sha256）：{sheet.ruleset_digest}", font=Font(name=FONT_NAME, size=8))
@@ -194,6 +208,79 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         banner(ws, row + 3, f"细则说明：{sheet.note}", font=Font(name=FONT_NAME, size=8), height=40)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
     page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def write_notes(ws: Worksheet, row: int, notes: SheetNotes, grid: tuple[int, ...]) -> int:
+    """A caller's section from `row` down, its tables laid over the sheet's columns; returns its last row."""
+    width = len(grid)
+
+    def line(text: str, font) -> None:
+        put(ws, row, 1, text, font=font, alignment=Alignment(wrap_text=True, vertical="center"), border=False)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        size = font.sz or 10
+        fit_height(ws, row, [(text, sum(grid) * 10 / size)], points_per_line=size * 1.4)
+
+    line(notes.title, Font(name=FONT_NAME, size=12, bold=True))
+    if notes.legend:
+        row += 1
+        line(notes.legend, FONT)
+    for table in notes.tables:
+        row += 1
+        line(table.caption, BOLD)
+        layout = spans(table.widths, grid)
+        row += 1
+        _note_row(ws, row, table.columns, layout, grid, "head")
+        for values in table.rows:
+            row += 1
+            _note_row(ws, row, values, layout, grid, "text")
+        if not table.rows:
+            row += 1
+            _note_row(ws, row, (table.empty,), ((1, width),), grid, "text")
+    return row
+
+
+def _note_row(ws: Worksheet, row: int, values, layout, grid: tuple[int, ...], style: str) -> None:
+    texts = []
+    for value, (first, last) in zip(values, layout, strict=True):
+        for column in range(first, last + 1):
+            cell(ws, row, column, value if column == first else None, style)
+        if last > first:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        texts.append((value, sum(grid[first - 1:last])))
+    fit_height(ws, row, texts)
+
+
+def notes_sheets(workbook: Workbook, notes: SheetNotes) -> None:
+    """The summary's notes: one worksheet per table, with the table's own column widths."""
+    register_styles(workbook)
+    taken = {name.casefold() for name in workbook.sheetnames}
+    for index, table in enumerate(notes.tables, start=1):
+        name = writable(table.caption)[:28] or "表"
+        name = name if name.casefold() not in taken else f"{name[:25]}{index}"
+        taken.add(name.casefold())
+        ws = workbook.create_sheet(name)
+        scale = NOTES_WIDTH / sum(table.widths)
+        grid = tuple(max(4, round(w * scale)) for w in table.widths)
+        for column, width in enumerate(grid, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = width
+        put(ws, 1, 1, f"{notes.title}：{table.caption}", font=TITLE, border=False)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(grid))
+        ws.row_dimensions[1].height = TITLE.sz * 1.6
+        row = 1
+        if notes.legend:
+            row += 1
+            put(ws, row, 1, notes.legend, border=False, alignment=Alignment(wrap_text=True, vertical="center"))
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(grid))
+            fit_height(ws, row, [(notes.legend, sum(grid))])
+        layout = tuple((c, c) for c in range(1, len(grid) + 1))
+        header = row + 1
+        _note_row(ws, header, table.columns, layout, grid, "head")
+        for offset, values in enumerate(table.rows, start=1):
+            _note_row(ws, header + offset, values, layout, grid, "text")
+        if not table.rows:
+            _note_row(ws, header + 1, (table.empty,), ((1, len(grid)),), grid, "text")
+        ws.freeze_panes = ws.cell(row=header + 1, column=1)
+        page_setup(ws, f"{header}:{header}")
 
 
 def fixed_properties(workbook: Workbook, title: str) -> None:
@@ -228,8 +315,8 @@ def stable_bytes(workbook: Workbook) -> bytes:
     return out.getvalue()
 
 
-def sheet_xlsx(ruleset: Ruleset, result: UnitResult) -> bytes:
-    sheet = build_sheet(ruleset, result)
+def sheet_xlsx(ruleset: Ruleset, result: UnitResult, notes: SheetNotes | None = None) -> bytes:
+    sheet = build_sheet(ruleset, result, notes)
     workbook = Workbook()
     register_styles(workbook)
     ws = workbook.active
@@ -262,7 +349,7 @@ def grade_counts(ruleset: Ruleset, results: list[UnitResult]) -> list[tuple[str,
     return [(label, counts.get(label, 0)) for label in ruleset.grading.labels]
 
 
-def summary_xlsx(ruleset: Ruleset, results: list[UnitResult]) -> bytes:
+def summary_xlsx(ruleset: Ruleset, results: list[UnitResult], notes: SheetNotes | None = None) -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = "汇总"
@@ -310,5 +397,7 @@ def summary_xlsx(ruleset: Ruleset, results: list[UnitResult]) -> bytes:
     pie.set_categories(Reference(grades, min_col=1, min_row=2, max_row=1 + len(counts)))
     pie.legend = None
     grades.add_chart(pie, "D2")
+    if notes is not None and notes.tables:
+        notes_sheets(workbook, notes)
     fixed_properties(workbook, f"{ruleset.title} 考核结果汇总")
     return stable_bytes(workbook)
