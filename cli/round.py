@@ -409,6 +409,26 @@ def log(ctx, code, as_json) -> None:
 
 
 @round_group.command()
+@click.argument("code", metavar="轮次")
+@json_option
+@click.pass_context
+def years(ctx, code, as_json) -> None:
+    """历年结果：本轮次和此前各轮次（--previous）中，每个单位的总分和等次。"""
+    _open(ctx)
+    from kaohe.round.state import find_round
+    from kaohe.round.years import years as unit_years
+    columns, rows = unit_years(find_round(code))
+    document = {"rounds": [{"code": c.round, "title": c.title, "publication": c.publication or None}
+                           for c in columns],
+                "units": [{"unit": r.unit, "results": [{"total": x[0], "grade": x[1]} if x else None
+                                                       for x in r.results]} for r in rows]}
+    lines = ["单位  " + "  ".join(f"{c.round}（{c.publication or '未发布'}）" for c in columns)]
+    for r in rows:
+        lines.append(f"{r.unit}  " + "  ".join(f"{x[0]}分 {x[1]}" if x else "—" for x in r.results))
+    _emit(as_json, document, "\n".join(lines))
+
+
+@round_group.command()
 @json_option
 @click.pass_context
 def verify(ctx, as_json) -> None:
@@ -432,3 +452,42 @@ def verify(ctx, as_json) -> None:
     if not report.ok:
         raise click.exceptions.Exit(1)
 
+
+
+@round_group.command()
+@click.argument("code", metavar="轮次")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), metavar="文件夹",
+              help="把这次发布的全部文件作为完整的一套写入此文件夹（整体替换；出错或中断时保持原样）。")
+@click.option("--publication", "number", type=int, default=None, metavar="编号",
+              help="导出第几号发布（默认为最新一次）。")
+@click.option("--since", type=int, default=None, metavar="编号",
+              help="变化清单与第几号发布比较（默认为前一次发布；没有前一次时不写变化清单）。")
+@click.option("--with-scores", is_flag=True, help="公示名单中也列出总分（默认只列等次）。")
+@click.option("--issuer", default="", metavar="发布单位",
+              help="公示名单落款的发布单位，如 温州市质量强市工作领导小组办公室。")
+@json_option
+@click.pass_context
+def export(ctx, code, out_dir, number, since, with_scores, issuer, as_json) -> None:
+    """导出一次发布：各单位评分表（注明调整与申诉）、汇总、results.json、公示名单、变化清单和 round.json。
+
+    先按保存的材料和冻结的细则重新评分，与发布的结果逐字节一致才写出；不一致时拒绝，退出码 1。
+
+    \b
+    示例：
+      kaohe round export wenzhou-2014 -o 公示/
+      kaohe round export wenzhou-2014 --publication 1 --with-scores -o 第1号公示/
+    """
+    from kaohe.engine.render.files import refuse_overlap
+    from kaohe.round.database import is_url
+    if not is_url(ctx.obj["db"]):  # the database file must never be inside the folder that is replaced
+        refuse_overlap([Path(ctx.obj["db"])], out_dir, output_is_folder=True)
+    _open(ctx)
+    from kaohe.round.export import export as run_export
+    done = run_export(code, out_dir, number, since, with_scores, issuer)
+    from kaohe.round.actions import KINDS
+    changes = f"、变化.xlsx、变化.html（与第{done.since}号发布比较）" if done.since else ""
+    _emit(as_json, {"code": done.code, "publication": done.publication, "kind": done.kind, "since": done.since,
+                    "digest": done.digest, "units": done.units, "out": str(out_dir), "files": list(done.files)},
+          f"已导出第{done.publication}号发布（{KINDS[done.kind]}，结果摘要 {done.digest[:12]}）到 {out_dir}/：\n"
+          f"{done.units} 个单位的评分表（.xlsx、.html，注明调整与申诉）、汇总.xlsx、汇总.html、results.json、"
+          f"summary.txt、公示名单.xlsx、公示名单.html{changes}、round.json")

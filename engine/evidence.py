@@ -77,7 +77,7 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
             problems.add(where, f'细则中没有指标 "{item_id}"', did_you_mean(item_id, leaves))
         else:
             entries[item_id] = _entry(leaves[item_id], raw, where, problems)
-    targets = {}
+    targets, target_sources = {}, {}
     target_table = f.mapping("targets", None) or {}
     for item_id, raw in target_table.items():
         where = location_of(target_table, item_id).at(f"targets › {item_id}")
@@ -89,6 +89,13 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
         elif item.target is None and not _takes_target(item):
             problems.add(where, f'指标 "{item_id}" 的评分方法 {item.method} 不使用目标值')
         else:
+            if isinstance(raw, dict):  # {value, source}: a target the record filled in, saying where from
+                t = Fields(raw, where.path, problems, at=where)
+                raw = t.raw("value")
+                source = t.text("source", "")
+                t.done()
+                if source:
+                    target_sources[item_id] = source
             number = _number(item, raw, where, problems, "备案目标")
             if number is not None:
                 targets[item_id] = number
@@ -107,7 +114,7 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
     evidence = Evidence(unit=unit, ruleset_id=ruleset_id or ruleset.id, entries=entries, targets=targets, facts=facts,
                         sample=bool(f.boolean("sample", False)), self_total=f.decimal("self_total", None),
                         note=f.text("note", ""), file=file, digest=digest, ignored=tuple(ignored),
-                        adjustments=adjustments)
+                        adjustments=adjustments, target_sources=target_sources)
     f.raw("year", None)
     f.done()
     if problems:  # a plain dict (a test case, a program's data) has no positions: the file at least

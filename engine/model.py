@@ -117,6 +117,7 @@ class Item:
     materials: tuple[str, ...] = ()  # 需提交的佐证材料
     department: str = ""  # 考核牵头部门, as the table words it: 市住建委、市交通运输局
     provider: str = "unit"  # a key of PROVIDERS: who gives the value (for a section: what its leaves inherit)
+    last_year: str = ""  # the target is the unit's own value of this item (this id) last year
     location: Location = field(default=Location(), compare=False)
 
     @property
@@ -306,6 +307,7 @@ class Evidence:
     digest: str = ""
     ignored: tuple[str, ...] = ()  # values for items this ruleset does not have (re-scoring under a draft)
     adjustments: dict = field(default_factory=dict)  # item id → ScoreAdjustment
+    target_sources: dict = field(default_factory=dict)  # item id → where a target came from (上年值，取自……)
 
 
 # --- Results ----------------------------------------------------------------------

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from .errors import Location, Problems, did_you_mean
 from .extends import resolve
-from .fields import Fields, strict_problems
+from .fields import Fields, describe, strict_problems
 from .loading import location_of
-from .methods import METHODS
+from .methods import METHODS, needs_target
 from .model import (
     PROVIDERS,
     Band,
@@ -244,6 +244,7 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     params = method.read_params(f, points or ZERO) if method else None
     unit = f.text("unit", "")
     target = f.decimal("target", None)
+    last_year = _last_year(f, item_id, method_name)
     value_range = _range(f, unit)
     # With an unknown method we cannot tell its parameters from typos: report only the method.
     f.done(allowed_extra=() if method else f.data.keys())
@@ -254,7 +255,24 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
                      '但本项和上级指标都没有写明考核牵头部门 "department"',
                      "在本项或其上级指标写明 department，例如 department: 市环保局")
     return Item(method=method_name, params=params, value_kind=method.VALUE_KIND if method else "", unit=unit,
-                target=target, value_range=value_range, provider=provider, **common)
+                target=target, value_range=value_range, provider=provider, last_year=last_year, **common)
+
+
+def _last_year(f: Fields, item_id: str, method_name: str) -> str:
+    """`last_year: true` (or the item's id last year): the target is the unit's own value of last year."""
+    raw = f.raw("last_year", None)
+    if raw is None or raw is False:
+        return ""
+    if method_name and not needs_target(method_name):
+        f.problems.add(f.where("last_year"), f"评分方法 {method_name} 不与目标比较，不能用 last_year",
+                       "last_year 用于 threshold、deduct_below_target、base_step：以本单位上年的值为目标")
+        return ""
+    if raw is True:
+        return item_id
+    if isinstance(raw, (str, Decimal)) and str(raw).strip():
+        return str(raw).strip()
+    f.problems.add(f.where("last_year"), f"last_year 应为 true，或上年细则中对应指标的编号，实际为{describe(raw)}")
+    return ""
 
 
 def _range(f: Fields, unit: str) -> tuple[Decimal | None, Decimal | None]:

@@ -13,6 +13,7 @@ from .model import Evidence, Item, ItemResult, Ruleset, format_points
 
 ZERO = Decimal(0)
 MISSING_VALUE = "缺少填报值，无法评分"
+MISSING_LAST_YEAR = "本项与本单位上年的值比较，缺少上年的值（填在 targets 中，或由上一轮次取得），无法评分"
 _NO_CONTEXT = ScoringContext()
 
 
@@ -40,8 +41,11 @@ def _score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None) -
         filed = evidence.targets.get(item.id)
         target = filed if filed is not None else item.target
         if target is None:
-            return ItemResult(item, None, "细则未设默认目标，本单位也未备案目标，无法评分", entry=entry)
-        ctx = ScoringContext(target=target, target_note="本单位备案目标" if filed is not None else "")
+            missing = (MISSING_LAST_YEAR if item.last_year else "细则未设默认目标，本单位也未备案目标，无法评分")
+            return ItemResult(item, None, missing, entry=entry)
+        note = (evidence.target_sources.get(item.id) or ("本单位上年值" if item.last_year else "本单位备案目标")
+                if filed is not None else "")
+        ctx = ScoringContext(target=target, target_note=note)
     if needs_cohort(item.method):
         ctx = ScoringContext(rank=place[0], cohort=place[1])
     result: ItemScore = METHODS[item.method].score(item, entry.value, ctx)

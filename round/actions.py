@@ -45,6 +45,7 @@ from .state import (
     find_round,
     latest_entries,
     leaf,
+    previous_final,
     provider_of,
     publications,
     roster,
@@ -230,7 +231,7 @@ def submit(code: str, path: Path, actor: str, unit: str = "") -> SubmissionOutco
             problems.extend(str(p) for p in _located(error, path, raw, ruleset))
         else:
             own = data
-            incomplete = _incomplete(ruleset, evidence)
+            incomplete = _incomplete(ruleset, evidence, previous_final(round_) is not None)
     at = audit.now()
     due = deadline(round_)
     late = due is not None and at > due
@@ -281,16 +282,18 @@ def _provider_text(item) -> str:
     return "由考核组评定" if provider_of(item) == "inspection" else f"由牵头部门评定（{item.department}）"
 
 
-def _incomplete(ruleset: Ruleset, evidence) -> dict:
+def _incomplete(ruleset: Ruleset, evidence, last_year_known: bool) -> dict:
     """What the unit itself still owes — values (or the target a value is compared with), facts and 佐证材料 —
-    read from the evidence alone: the others' items are not its to give, and nothing needs scoring."""
+    read from the evidence alone: the others' items are not its to give, and nothing needs scoring. Last year's
+    values come from the previous round's final result when there is one."""
     values, materials = [], []
     for item in ruleset.leaves():
         if provider_of(item) != "unit":
             continue
         entry = evidence.entries.get(item.id)
-        if entry is None or entry.value is None or (
-                needs_target(item.method) and item.target is None and item.id not in evidence.targets):
+        no_target = (needs_target(item.method) and item.target is None and item.id not in evidence.targets
+                     and not (item.last_year and last_year_known))
+        if entry is None or entry.value is None or no_target:
             values.append(item.id)
         elif item.materials and not entry.files:
             materials.append(item.id)

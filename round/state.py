@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from kaohe.engine import Evidence, KaoheError, Location, Problem, Ruleset, evidence_from_data
@@ -150,6 +151,7 @@ def compose(round_: Round, units: list[str], upto: int | None = None) -> list[Co
             composed[unit].data["values"][item_id] = jsondata.load(entry.data)
             who = f"，录入人 {entry.entered_by}" if entry.entered_by else ""
             composed[unit].origins[item_id] = f"{PROVIDER_NAMES[entry.kind]} {entry.party}{who}"
+    _last_year(round_, composed, upto)
     for change in changes:
         if change.unit not in composed:
             continue
@@ -161,6 +163,38 @@ def compose(round_: Round, units: list[str], upto: int | None = None) -> list[Co
             target.data.setdefault("adjustments", {})[change.item_id] = after
         target.origins[change.item_id] = f"调整（{change.actor}，{_local(change.at)}）：{change.reason}"
     return [composed[u] for u in units if u in composed]
+
+
+def previous_final(round_: Round, upto: int | None = None) -> Publication | None:
+    """The previous round's final result, as published by `upto` (last-year values come from it)."""
+    if round_.previous_id is None:
+        return None
+    finals = Publication.objects.filter(round_id=round_.previous_id, kind=Publication.FINAL)
+    ids = upto_ids(Publication, upto)
+    if ids is not None:
+        finals = finals.filter(id__in=ids)
+    return finals.select_related("run", "round").order_by("-number").first()
+
+
+def _last_year(round_: Round, composed: dict[str, Composed], upto: int | None) -> None:
+    """Items compared with last year's level take the unit's value from the previous round's final result."""
+    final = previous_final(round_, upto)
+    if final is None:
+        return
+    ruleset = ruleset_of(round_)
+    compared = [item for item in ruleset.leaves() if item.last_year]
+    if not compared:
+        return
+    last = jsondata.load(final.run.evidence)
+    source = f"上年值，取自轮次 {final.round.code} 第{final.number}号发布（最终结果）"
+    for unit, target in composed.items():
+        values = last.get(unit, {}).get("values", {})
+        for item in compared:
+            entry = values.get(item.last_year)
+            value = entry.get("value") if isinstance(entry, dict) else entry
+            if isinstance(value, Decimal):
+                target.data.setdefault("targets", {})[item.id] = {"value": value, "source": source}
+                target.origins[f"targets › {item.id}"] = source
 
 
 def _local(at: dt.datetime) -> str:
