@@ -168,7 +168,7 @@ def submit(ctx, code, files, unit, as_json) -> None:
     """
     _open(ctx)
     from kaohe.round import actions
-    outcomes = [actions.submit(code, path, _actor(ctx), unit) for path in files]
+    outcomes = actions.submit_many(code, list(files), _actor(ctx), unit)
     lines, documents = [], []
     for path, outcome in zip(files, outcomes, strict=True):
         s = outcome.submission

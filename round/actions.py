@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import IntegrityError
+from django.db.models import Max
 
 from kaohe.engine import KaoheError, Location, Problem, Ruleset, evaluate, format_points, load_ruleset
 from kaohe.engine.errors import did_you_mean
@@ -206,11 +207,21 @@ def _read_submission(path: Path, ruleset: Ruleset) -> tuple[bytes, object]:
     return raw, plain if plain is not None else parse_text(text, str(path))
 
 
-def submit(code: str, path: Path, actor: str, unit: str = "") -> SubmissionOutcome:
-    """Record one version of a unit's evidence, accepted or rejected with its errors."""
-    round_ = find_round(code)
-    ruleset = ruleset_of(round_)
-    path = Path(path)
+@dataclass(frozen=True)
+class _Checked:
+    """One file, read and checked, ready to be recorded."""
+
+    path: Path
+    raw: bytes
+    unit: str
+    problems: tuple[str, ...]
+    dropped: tuple[str, ...]
+    data: str  # canonical JSON of the unit's own part, when accepted
+    incomplete: dict
+
+
+def _check_submission(round_: Round, ruleset: Ruleset, path: Path, unit: str, names: set[str],
+                      last_year_known: bool) -> _Checked:
     raw, data = _read_submission(path, ruleset)  # unreadable: nothing recorded, the file never arrived
     problems: list[str] = []
     dropped: list[str] = []
@@ -218,11 +229,11 @@ def submit(code: str, path: Path, actor: str, unit: str = "") -> SubmissionOutco
     unit = unit or (named if isinstance(named, str) else "")
     if not unit:
         raise refuse(str(path), "材料中没有填写被考核单位（unit），无法记为哪个单位的报送", "请填写单位名称后重新报送")
-    _on_roster(round_, unit)
+    if unit not in names:
+        _on_roster(round_, unit)
     if isinstance(named, str) and named and named != unit:
         problems.append(f'{path}: 材料填写的单位是 "{named}"，不是 "{unit}"')
-    own: dict = {}
-    incomplete: dict = {}
+    own, incomplete = "", {}
     if not problems:
         dropped = _drop_others(data, ruleset)
         try:
@@ -230,26 +241,51 @@ def submit(code: str, path: Path, actor: str, unit: str = "") -> SubmissionOutco
         except KaoheError as error:
             problems.extend(str(p) for p in _located(error, path, raw, ruleset))
         else:
-            own = data
-            incomplete = _incomplete(ruleset, evidence, previous_final(round_) is not None)
+            own = jsondata.dump(data)
+            incomplete = _incomplete(ruleset, evidence, last_year_known)
+    return _Checked(path, raw, unit, tuple(problems), tuple(dropped), own, incomplete)
+
+
+def submit_many(code: str, paths: list[Path], actor: str, unit: str = "") -> list[SubmissionOutcome]:
+    """Record one version of each file's unit, accepted or rejected with its errors. A file that cannot be read
+    at all (missing, damaged, not evidence) records nothing, for any of the files."""
+    round_ = find_round(code)
+    ruleset = ruleset_of(round_)
+    names = set(roster(round_))
+    last_year_known = previous_final(round_) is not None
+    checked = [_check_submission(round_, ruleset, Path(path), unit, names, last_year_known) for path in paths]
     at = audit.now()
     due = deadline(round_)
     late = due is not None and at > due
 
     def write():
-        version = Submission.objects.filter(round=round_, unit=unit).count() + 1
-        row = Submission(round=round_, unit=unit, version=version, file_name=path.name, content=raw,
-                         digest=hashlib.sha256(raw).hexdigest(), accepted=not problems, late=late,
-                         problems=canonical(problems), data=jsondata.dump(own) if not problems else "",
-                         incomplete=canonical(incomplete), at=at, actor=actor)
-        row.save()
-        state = "通过校验" if not problems else f"未通过校验（{len(problems)}个问题）"
-        audit.append("submit", f"{unit} 报送第{version}版 {path.name}：{state}{'，逾期' if late else ''}",
-                     actor=actor, at=at, round_code=code, record=row,
-                     after={"unit": unit, "version": version, "digest": row.digest, "accepted": not problems,
-                            "late": late})
-        return row
-    return SubmissionOutcome(_write(write), tuple(problems), tuple(dropped))
+        units = {c.unit for c in checked}
+        versions = dict(Submission.objects.filter(round=round_, unit__in=units).values("unit")
+                        .annotate(last=Max("version")).values_list("unit", "last"))
+        rows = []
+        for c in checked:
+            version = versions.get(c.unit, 0) + 1
+            versions[c.unit] = version
+            accepted = not c.problems
+            row = Submission(round=round_, unit=c.unit, version=version, file_name=c.path.name, content=c.raw,
+                             digest=hashlib.sha256(c.raw).hexdigest(), accepted=accepted, late=late,
+                             problems=canonical(list(c.problems)), data=c.data, incomplete=canonical(c.incomplete),
+                             at=at, actor=actor)
+            row.save()
+            state = "通过校验" if accepted else f"未通过校验（{len(c.problems)}个问题）"
+            audit.append("submit", f"{c.unit} 报送第{version}版 {c.path.name}：{state}{'，逾期' if late else ''}",
+                         actor=actor, at=at, round_code=code, record=row,
+                         after={"unit": c.unit, "version": version, "digest": row.digest, "accepted": accepted,
+                                "late": late})
+            rows.append(row)
+        return rows
+    rows = _write(write)
+    return [SubmissionOutcome(row, c.problems, c.dropped) for row, c in zip(rows, checked, strict=True)]
+
+
+def submit(code: str, path: Path, actor: str, unit: str = "") -> SubmissionOutcome:
+    """Record one version of a unit's evidence, accepted or rejected with its errors."""
+    return submit_many(code, [path], actor, unit)[0]
 
 
 def _located(error: KaoheError, path: Path, raw: bytes, ruleset: Ruleset) -> list:
