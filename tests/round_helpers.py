@@ -134,7 +134,6 @@ def play_round(db: str, code: str = "wz", ruleset: Path = WENZHOU, until: str = 
 
     open_db(db, creating=True)
     from kaohe.round import actions
-    from kaohe.round.models import Publication
 
     future = dt.datetime(2099, 1, 31, tzinfo=dt.timezone.utc)
     actions.new_round(ruleset, code, "", OFFICE, future, groups=GROUP_OF)
@@ -146,8 +145,19 @@ def play_round(db: str, code: str = "wz", ruleset: Path = WENZHOU, until: str = 
         for item in DEPARTMENT_ITEMS:
             actions.judge(code, unit, item, Decimal(department_value(unit, item)), "", DEPARTMENT, "市质监局赵六")
     actions.adjust(code, "苍南县", "一.6", "实地核查取得测评报告", OFFICE, value=Decimal(76))
-    if until == "entries":
-        return
+    if until != "entries":
+        publish_round(code)
+
+
+def publish_round(code: str = "wz") -> None:
+    """The rest of `play_round`: the 公示, appeal 1 (龙湾区 一.7) upheld, appeal 2 (平阳县 二.12) rejected, the final."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from kaohe.round import actions
+    from kaohe.round.models import Publication
+
+    future = dt.datetime(2099, 1, 31, tzinfo=dt.timezone.utc)
     actions.publish(code, Publication.NOTICE, OFFICE, appeal_until=future)
     actions.appeal(code, "龙湾区", ["一.7"], "水质监测数据有误", "龙湾区联络员")
     actions.appeal(code, "平阳县", ["二.12"], "已制定考核办法", "平阳县联络员")
@@ -175,19 +185,24 @@ def postgres_copy(postgres_url: str, template: str):
 # --- workers for the concurrency tests (run in spawned processes) -------------------------------------------
 
 
-def cli_worker(db: str, runs: list[tuple[str, list[str]]], ready, results) -> None:
-    """Open the database, wait for the others at the barrier, then run `kaohe round` once per (by, args).
+def cli_worker(name: str, jobs, ready, results) -> None:
+    """A clerk in a process of its own: for each job (db, [(by, args), …]) from `jobs`, open that database,
+    then for each command wait at the barrier until every worker is ready, and run `kaohe round --db DB
+    --by BY ARGS…` in this process. None ends the worker.
 
-    Puts [(exit code, stdout, stderr), …] on `results`; an exception that escapes is reported, not raised.
+    Puts (name, [(exit code, stdout, stderr), …]) on `results` per job; an exception is reported, not raised.
     """
-    try:
-        open_db(db)
-        from kaohe.cli.main import cli  # imported before the barrier: the race is the database's, not import's
-        ready.wait(timeout=60)
+    from kaohe.cli.main import cli  # imported before any barrier: the race is the database's, not import's
+    while (job := jobs.get()) is not None:
+        db, runs = job
         outcomes = []
-        for by, args in runs:
-            result = CliRunner().invoke(cli, ["round", "--db", db, "--by", by, *args])
-            outcomes.append((result.exit_code, result.stdout, result.stderr))
-        results.put(outcomes)
-    except BaseException as error:  # noqa: BLE001 - the parent asserts on it
-        results.put([(-1, "", f"{type(error).__name__}: {error}")])
+        try:
+            open_db(db)
+            for by, args in runs:
+                ready.wait(timeout=120)
+                result = CliRunner().invoke(cli, ["round", "--db", db, "--by", by, *args])
+                outcomes.append((result.exit_code, result.stdout, result.stderr))
+            close_connections()
+        except BaseException as error:  # noqa: BLE001 - the parent asserts on it
+            outcomes.append((-1, "", f"{type(error).__name__}: {error}"))
+        results.put((name, outcomes))
