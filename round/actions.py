@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from django.db.models import Max
 
 from kaohe.engine import KaoheError, Location, Problem, Ruleset, evaluate, format_points, load_ruleset
@@ -88,6 +88,9 @@ def _write(action):
     except IntegrityError:
         raise Conflict([Problem(Location("数据库"), "另一位用户同时修改了这一轮次的记录，本次操作没有写入",
                                 "请查看 kaohe round status 后重新执行")]) from None
+    except OperationalError as error:  # SQLite: another writer held the lock past the timeout
+        raise Conflict([Problem(Location("数据库"), "数据库正忙（另一位用户的操作还没有完成），本次操作没有写入",
+                                f"请稍后重新执行（数据库的原话：{' '.join(str(error).split())}）")]) from None
 
 
 def _required_reason(reason: str, where: str, what: str) -> str:

@@ -107,7 +107,7 @@ def _migrate(target: str, creating: bool) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
-    from django.db.utils import DatabaseError
+    from django.db.utils import DatabaseError, OperationalError
 
     try:
         executor = MigrationExecutor(connection)
@@ -119,5 +119,20 @@ def _migrate(target: str, creating: bool) -> None:
             raise _problem(target, "数据库中还没有考核轮次", "先用 kaohe round new 建立轮次")
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             call_command("migrate", verbosity=0, interactive=False)
+    except OperationalError as error:
+        raise _problem(_shown(target), "无法连接考核轮次数据库", f"请确认数据库服务器已启动、地址和用户名正确"
+                       f"（数据库的原话：{' '.join(str(error).split())}）") from None
     except DatabaseError as error:
-        raise _problem(target, f"无法打开考核轮次数据库：{str(error).strip()}") from None
+        raise _problem(_shown(target), f"无法打开考核轮次数据库：{' '.join(str(error).split())}") from None
+
+
+def _shown(target: str) -> str:
+    """A database URL as it may be printed: without its password."""
+    if not is_url(target):
+        return target
+    import urllib.parse
+    parts = urllib.parse.urlsplit(target)
+    if parts.password:
+        netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    return target
