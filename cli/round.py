@@ -296,9 +296,22 @@ def _results_text(document: dict) -> list[str]:
     return lines
 
 
+def _provisional_note(run, document: dict) -> str:
+    """：暂定（未报送：泰顺县；2个单位有未评分的指标）, or nothing for a complete scoring."""
+    if not run.provisional:
+        return ""
+    scored = {u["unit"] for u in document["units"]}
+    missing = [u for u in run.round.roster.order_by("position").values_list("name", flat=True) if u not in scored]
+    incomplete = sum(1 for u in document["units"] if not u["complete"])
+    parts = ([f"未报送：{'、'.join(missing)}"] if missing else []) + (
+        [f"{incomplete}个单位有未评分的指标"] if incomplete else [])
+    return f"：暂定（{'；'.join(parts)}）"
+
+
 @round_group.command()
 @click.argument("code", metavar="轮次")
-@click.option("--provisional", is_flag=True, help="有单位未报送时仍评分，结果为暂定（名次类指标和按名次定级为暂定）。")
+@click.option("--provisional", is_flag=True,
+              help="有单位未报送、或有未评分的指标时仍评分，结果为暂定（名次类指标和按名次定级注明暂定）。")
 @json_option
 @click.pass_context
 def score(ctx, code, provisional, as_json) -> None:
@@ -308,7 +321,7 @@ def score(ctx, code, provisional, as_json) -> None:
     from kaohe.round import actions
     run = actions.score(code, _actor(ctx), provisional)
     document = jsonlib.loads(run.document)
-    header = f"第{run.number}次评分（结果摘要 {run.digest[:12]}）" + ("：暂定，有单位未报送" if run.provisional else "")
+    header = f"第{run.number}次评分（结果摘要 {run.digest[:12]}）" + _provisional_note(run, document)
     _emit(as_json, {"code": code, "run": run.number, "provisional": run.provisional, "digest": run.digest,
                     "result": document}, "\n".join([header, *_results_text(document)]))
 

@@ -600,6 +600,11 @@ class Scoring:
     missing: tuple[str, ...]
     evidence: str  # canonical JSON: unit → composed evidence data
     document: str  # the result document
+    incomplete: int = 0  # units with unscored items (a provisional scoring only)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.missing or self.incomplete)
 
     @property
     def digest(self) -> str:
@@ -624,17 +629,42 @@ def _compute(round_: Round, provisional: bool, upto: int | None) -> Scoring:
     if not composed:
         raise refuse(f"轮次 {round_.code}", "还没有任何单位通过校验的报送，无法评分")
     results = evaluate(ruleset, [evidence_of(round_, ruleset, c) for c in composed])
+    unscored = [r for r in results if r.unscored]
+    if unscored and not provisional:
+        shown = "；".join(f"{r.unit}：{_owed(ruleset, r.unscored)}" for r in unscored[:10])
+        more = f"……等 {len(unscored)} 个单位" if len(unscored) > 10 else ""
+        raise refuse(f"轮次 {round_.code}", f"还有 {len(unscored)} 个单位有未评分的指标（{shown}{more}）",
+                     "等考核组、牵头部门评分、单位补报后再评分；kaohe round status 列出谁还欠什么；"
+                     "或加 --provisional 得到暂定结果")
     document = dumps(results_document(ruleset, results), compact=True)
     evidence = "{" + ",".join(f"{jsondata.dump(c.unit)}:{c.text}" for c in composed) + "}"
-    return Scoring(len(composed), missing, evidence, document)
+    return Scoring(len(composed), missing, evidence, document, len(unscored))
+
+
+def _owed(ruleset: Ruleset, unscored: tuple[str, ...]) -> str:
+    """二.7、二.14 待考核组评分；一.10 待牵头部门（市质监局）评分；一.6 缺填报值."""
+    groups: dict[str, list[str]] = {}
+    for key in unscored:
+        item = leaf(ruleset, key)
+        if item is None:
+            groups.setdefault("缺事实", []).append(key.removeprefix("facts › "))
+        elif provider_of(item) == "inspection":
+            groups.setdefault("待考核组评分", []).append(key)
+        elif provider_of(item) == "department":
+            groups.setdefault(f"待牵头部门（{item.department}）评分", []).append(key)
+        else:
+            groups.setdefault("缺填报值", []).append(key)
+    return "，".join(f"{'、'.join(keys)} {what}" for what, keys in groups.items())
 
 
 def _write_run(round_: Round, scoring: Scoring, actor: str, at: dt.datetime) -> ScoringRun:
     number = ScoringRun.objects.filter(round=round_).count() + 1
-    row = ScoringRun(round=round_, number=number, provisional=bool(scoring.missing), evidence=scoring.evidence,
+    row = ScoringRun(round=round_, number=number, provisional=scoring.provisional, evidence=scoring.evidence,
                      document=scoring.document, digest=scoring.digest, at=at, actor=actor)
     row.save()
-    provisional = f"，暂定：缺{len(scoring.missing)}个单位" if scoring.missing else ""
+    gaps = ([f"缺{len(scoring.missing)}个单位"] if scoring.missing else []) + (
+        [f"{scoring.incomplete}个单位有未评分的指标"] if scoring.incomplete else [])
+    provisional = f"，暂定：{'，'.join(gaps)}" if gaps else ""
     audit.append("score", f"第{number}次评分（{scoring.units}个单位{provisional}）", actor=actor, at=at,
                  round_code=round_.code, record=row, after={"digest": row.digest, "units": scoring.units})
     return row

@@ -74,9 +74,11 @@ def _rescore(publication: Publication) -> list[Finding]:
     if entry is None:
         return []  # already reported as a row without its entry
     try:
-        scoring = compute(round_, provisional=publication.run.provisional, upto=entry.seq)
+        # whatever the record now lacks, score it as it is (provisional: no refusal) and compare
+        scoring = compute(round_, provisional=True, upto=entry.seq)
     except KaoheError as error:
-        return [Finding("发布", f"{label} 无法按保存的材料重新评分：{error.problems[0]}")]
+        problem = error.problems[0]
+        return [Finding("发布", f"{label} 无法按保存的材料重新评分：{problem.location}: {problem.message}")]
     findings = []
     if scoring.evidence != publication.run.evidence:
         findings.append(Finding("发布", f"{label} 所用的材料与记录中的报送、评定和调整不一致"))
