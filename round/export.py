@@ -11,14 +11,13 @@ ruleset and must give the published result document byte for byte, or nothing is
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils import timezone
 
-from kaohe.engine import KaoheError, Location, Problem, Ruleset, UnitResult, evaluate, evidence_from_text
+from kaohe.engine import KaoheError, Location, Problem, Ruleset, UnitResult, evaluate, format_points
 from kaohe.engine.render.json import dumps, results_document
 from kaohe.engine.render.outputs import SUMMARY_FILES, file_stem, write_outputs
 
@@ -29,7 +28,7 @@ from .models import Publication, Round
 from .notes import round_notes
 from .render.changes import changes_html, changes_xlsx
 from .render.notice import Notice, NoticeRow, notice_html, notice_xlsx
-from .state import find_round, publications, roster, ruleset_of
+from .state import Composed, evidence_of, find_round, publications, roster, ruleset_of
 
 FORMAT = "kaohe.round-export/1"
 NOTICE_FILES = ("公示名单.xlsx", "公示名单.html")
@@ -76,10 +75,8 @@ def choose(round_: Round, number: int | None, since: int | None) -> tuple[Public
 def rescore(round_: Round, ruleset: Ruleset, publication: Publication) -> list[UnitResult]:
     """The publication's results, scored again from its stored evidence; refused unless they are what was
     published, byte for byte."""
-    stored = jsondata.load(publication.run.evidence)
-    batch = [evidence_from_text(jsondata.dump(data), ruleset, file=f"轮次 {round_.code} › {unit}")
-             for unit, data in stored.items()]
-    results = evaluate(ruleset, batch)
+    stored = jsondata.load(publication.run.evidence)  # unit → composed evidence data, in roster order
+    results = evaluate(ruleset, [evidence_of(round_, ruleset, Composed(unit, data)) for unit, data in stored.items()])
     if dumps(results_document(ruleset, results), compact=True) != publication.run.document:
         raise _refuse(f"轮次 {round_.code} › 第{publication.number}号发布",
                       "按保存的材料和细则重新评分的结果与发布的结果不一致，拒绝导出",
@@ -87,12 +84,13 @@ def rescore(round_: Round, ruleset: Ruleset, publication: Publication) -> list[U
     return results
 
 
-def notice_of(round_: Round, ruleset: Ruleset, publication: Publication, appeals: list[AppealNote],
-              with_scores: bool, issuer: str) -> Notice:
-    document = {u["unit"]: u for u in json.loads(publication.run.document)["units"]}
-    names = [name for name in roster(round_) if name in document]
-    rows = tuple(NoticeRow(index, name, document[name]["grade"] + ("" if document[name]["complete"] else "（暂定）"),
-                           document[name]["total"]) for index, name in enumerate(names, start=1))
+def notice_of(round_: Round, ruleset: Ruleset, publication: Publication, results: list[UnitResult],
+              appeals: list[AppealNote], with_scores: bool, issuer: str) -> Notice:
+    """`results`: the publication's, as `rescore` checked them against the published document."""
+    by_unit = {r.unit: r for r in results}
+    names = [name for name in roster(round_) if name in by_unit]
+    rows = tuple(NoticeRow(index, name, by_unit[name].grade + ("" if by_unit[name].complete else "（暂定）"),
+                           format_points(by_unit[name].total)) for index, name in enumerate(names, start=1))
     kind = publication.kind
     if kind == Publication.NOTICE:
         heading = "考核结果公示"
@@ -156,7 +154,7 @@ def export(code: str, out_dir: Path, number: int | None = None, since: int | Non
     upto = sequence_of(publication)
     adjustments = adjustment_notes(round_, ruleset, upto)
     appeals = appeal_notes(round_, ruleset, upto)
-    notice = notice_of(round_, ruleset, publication, appeals, with_scores, issuer)
+    notice = notice_of(round_, ruleset, publication, results, appeals, with_scores, issuer)
     extra: dict[str, bytes | str] = {NOTICE_FILES[0]: notice_xlsx(notice), NOTICE_FILES[1]: notice_html(notice)}
     if earlier is not None:
         changes = compare(round_, ruleset, earlier, publication, roster(round_))
