@@ -16,6 +16,7 @@ from .options import json_option, ruleset_argument
 
 DEFAULT_DATABASE = "kaohe.sqlite3"
 CHINA = ZoneInfo("Asia/Shanghai")  # deadlines are written in office time
+FIRST_VALUE_SHOWN = ("enter", "adjust")  # the log shows what was given, even with nothing before it
 
 
 def _open(ctx: click.Context, creating: bool = False) -> None:
@@ -402,6 +403,24 @@ def status(ctx, code, as_json) -> None:
     _emit(as_json, document, "\n".join(lines))
 
 
+def _brief(text: str) -> str:
+    """A value of the log as people read it: 93.6, 3.5分（现场核查……）, 得分3分（理由）, or the JSON itself."""
+    from kaohe.round import jsondata
+    data = jsondata.load(text)
+    if isinstance(data, str):
+        return data
+    if isinstance(data, dict) and "value" in data:
+        value = data["value"]
+        if value is None:
+            return "未填"
+        if isinstance(value, dict) and "score" in value:
+            return f"{jsondata.dump(value['score'])}分（{value.get('reason', '')}）"
+        return jsondata.dump(value)
+    if isinstance(data, dict) and "score" in data and "reason" in data:
+        return f"得分{jsondata.dump(data['score'])}分（{data['reason']}）"
+    return text
+
+
 @round_group.command()
 @click.argument("code", metavar="轮次", required=False)
 @json_option
@@ -417,7 +436,9 @@ def log(ctx, code, as_json) -> None:
              "summary": e.summary, "before": e.before or None, "after": e.after or None, "hash": e.hash}
             for e in entries]
     lines = [f"{r['seq']:>5}  {r['at']}  {r['actor']}  {r['summary']}"
-             + (f"（{r['before']} → {r['after']}）" if r["before"] else "") for r in rows]
+             + (f"（{_brief(r['before'])} → {_brief(r['after'])}）" if r["before"] else
+                f"（{_brief(r['after'])}）" if r["action"] in FIRST_VALUE_SHOWN and r["after"] else "")
+             for r in rows]
     _emit(as_json, {"entries": rows}, "\n".join(lines))
 
 

@@ -46,6 +46,7 @@ from .state import (
     deadline,
     evidence_of,
     find_round,
+    groups,
     latest_entries,
     leaf,
     previous_final,
@@ -385,6 +386,7 @@ class PartyValue:
 def _check_party(round_: Round, ruleset: Ruleset, kind: str, party: str, values: list[PartyValue]) -> None:
     """Every value is the party's to give, for a unit on the roster, and valid as the engine reads it."""
     names = set(roster(round_))
+    assigned = groups(round_)
     by_unit: dict[str, dict] = {}
     for v in values:
         where = f"轮次 {round_.code} › {v.unit} › {v.item_id}"
@@ -395,6 +397,9 @@ def _check_party(round_: Round, ruleset: Ruleset, kind: str, party: str, values:
             raise refuse(where, f"指标 {item.id} {item.title} {_provider_text(item)}，不由{PROVIDER_NAMES[kind]}评定")
         if kind == "department" and party not in item.departments:
             raise refuse(where, f"指标 {item.id} {item.title} 的牵头部门是 {item.department}，不是 {party}")
+        if kind == "inspection" and assigned.get(v.unit, party) != party:
+            raise refuse(where, f"{v.unit} 由 {assigned[v.unit]} 考核，不是 {party}",
+                         "考核组只为分给自己的单位评分；分工有变时先用 kaohe round assign 改分工")
         by_unit.setdefault(v.unit, {})[v.item_id] = v.data
     for unit, entries in by_unit.items():
         evidence_from_data({"unit": unit, "ruleset": ruleset.id, "values": entries}, ruleset,

@@ -83,7 +83,8 @@ def check_chain() -> list[ChainFault]:
     previous, expected_seq = GENESIS, 1
     for entry in AuditEntry.objects.order_by("seq").iterator():
         if entry.seq != expected_seq:
-            faults.append(ChainFault(entry.seq, f"日志第 {expected_seq}–{entry.seq - 1} 条缺失（被删除）"))
+            gone = f"{expected_seq}" if entry.seq - 1 == expected_seq else f"{expected_seq}–{entry.seq - 1}"
+            faults.append(ChainFault(entry.seq, f"日志第 {gone} 条缺失（被删除）"))
         if entry.previous != previous:
             faults.append(ChainFault(entry.seq, f"日志第 {entry.seq} 条与前一条的链接不符（前面的记录被改动或删除）"))
         if entry.compute_hash() != entry.hash:

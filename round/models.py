@@ -96,6 +96,7 @@ class RulesetFile(Record):
     digest = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name = verbose_name_plural = "细则文件"
         unique_together = [("round", "position")]
         ordering = ["round", "position"]
 
@@ -106,6 +107,7 @@ class RosterUnit(Record):
     name = models.CharField("单位", max_length=100)
 
     class Meta:
+        verbose_name = verbose_name_plural = "名单"
         unique_together = [("round", "position"), ("round", "name")]
         ordering = ["round", "position"]
 
@@ -117,6 +119,10 @@ class Deadline(Record):
     due = models.DateTimeField("报送截止")
     reason = models.CharField("原因", max_length=500, blank=True)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "报送截止时间"
+
+
 
 class GroupAssignment(Record):
     """Which inspection group (考核组) visits a unit; a later row replaces an earlier one."""
@@ -124,6 +130,10 @@ class GroupAssignment(Record):
     round = models.ForeignKey(Round, models.PROTECT, related_name="assignments")
     unit = models.CharField("单位", max_length=100)
     group = models.CharField("考核组", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核组分工"
+
 
 
 class Submission(Record):
@@ -142,6 +152,7 @@ class Submission(Record):
     incomplete = models.TextField(blank=True)  # canonical JSON: missing values, facts and materials
 
     class Meta:
+        verbose_name = verbose_name_plural = "报送"
         unique_together = [("round", "unit", "version")]
 
 
@@ -158,6 +169,10 @@ class Entry(Record):
     source = models.CharField("来源", max_length=500, blank=True)  # the workbook's name, or 命令行
     source_digest = models.CharField(max_length=64, blank=True)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "评定"
+
+
 
 class Adjustment(Record):
     """The office changes a value or a score after 实地核查, or because an appeal was upheld."""
@@ -171,6 +186,10 @@ class Adjustment(Record):
     reason = models.CharField("理由", max_length=2000)
     appeal = models.ForeignKey("Appeal", models.PROTECT, null=True, blank=True, related_name="adjustments")
 
+    class Meta:
+        verbose_name = verbose_name_plural = "调整"
+
+
 
 class Appeal(Record):
     round = models.ForeignKey(Round, models.PROTECT, related_name="appeals")
@@ -181,6 +200,7 @@ class Appeal(Record):
     publication = models.ForeignKey("Publication", models.PROTECT, related_name="appeals")
 
     class Meta:
+        verbose_name = verbose_name_plural = "申诉"
         unique_together = [("round", "number")]
 
 
@@ -188,6 +208,10 @@ class Decision(Record):
     appeal = models.OneToOneField(Appeal, models.PROTECT, related_name="decision")
     upheld = models.BooleanField("维持申诉")
     reason = models.CharField("理由", max_length=2000)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申诉决定"
+
 
 
 class ScoringRun(Record):
@@ -201,6 +225,7 @@ class ScoringRun(Record):
     digest = models.CharField(max_length=64)  # of `document`
 
     class Meta:
+        verbose_name = verbose_name_plural = "评分"
         unique_together = [("round", "number")]
 
 
@@ -214,6 +239,7 @@ class Publication(Record):
     note = models.CharField("说明", max_length=2000, blank=True)  # where and how to appeal
 
     class Meta:
+        verbose_name = verbose_name_plural = "发布"
         unique_together = [("round", "number")]
 
 
@@ -237,6 +263,7 @@ class AuditEntry(models.Model):
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = verbose_name_plural = "日志"
         ordering = ["seq"]
 
     def save(self, *args, **kwargs):

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import jsondata
-from .models import Appeal, Entry, Round, Submission
+from .models import Adjustment, Appeal, Entry, Round, Submission
 from .state import deadline, groups, provider_of, publications, roster, ruleset_of
 
 
@@ -83,6 +83,14 @@ def round_status(round_: Round) -> RoundStatus:
         status.missing_values = list(incomplete.get("values", []))
         status.missing_facts = list(incomplete.get("facts", []))
         status.missing_materials = list(incomplete.get("materials", []))
+    # a value the office supplied after the submission (an adjustment) is no longer missing
+    for unit, item_id, at, after in (Adjustment.objects.filter(round=round_, kind="value").order_by("id")
+                                     .values_list("unit", "item_id", "at", "after")):
+        status = units.get(unit)
+        if status is not None and status.submitted_at is not None and at >= status.submitted_at:
+            status.missing_values = [i for i in status.missing_values if i != item_id]
+            if (jsondata.load(after) or {}).get("files"):
+                status.missing_materials = [i for i in status.missing_materials if i != item_id]
     entered = set(Entry.objects.filter(round=round_).values_list("unit", "item_id"))
     inspected = [i.id for i in ruleset.leaves() if provider_of(i) == "inspection"]
     by_department = [(i.id, i.departments[0] if i.departments else i.department)

@@ -57,8 +57,9 @@ def verify() -> Verification:
             elif entry.record_digest != row.seal_digest():
                 findings.append(Finding("记录", f"{label} 与日志第 {entry.seq} 条记下的内容不符（被改动）："
                                                 f"{entry.summary}"))
+    names = {m.__name__: m._meta.verbose_name for m in _history_models()}
     for (name, pk), entry in sorted(sealed.items(), key=lambda kv: kv[1].seq):
-        findings.append(Finding("记录", f"日志第 {entry.seq} 条写入的 {name} #{pk} 已不存在（被删除）："
+        findings.append(Finding("记录", f"日志第 {entry.seq} 条写入的{names.get(name, name)} #{pk} 已不存在（被删除）："
                                         f"{entry.summary}"))
     published = 0
     for publication in Publication.objects.select_related("round", "run").order_by("pk"):
