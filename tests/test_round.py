@@ -738,3 +738,29 @@ def test_nothing_is_published_while_inspection_groups_and_departments_owe_scores
         assert result.exit_code == 1, result.stdout
     assert ("轮次 wz: 还有 11 个单位有未评分的指标（鹿城区：一.10、一.11 待牵头部门（市质监局）评分，"
             "二.7、二.14、二.15 待考核组评分；") in result.stderr
+
+
+def test_an_inspection_group_scores_only_its_own_units(db):
+    open_db(db, creating=True)
+    from kaohe.round import actions
+    actions.new_round(WENZHOU, "wz", "", OFFICE, groups={"鹿城区": "第一组", "龙湾区": "第二组"})
+    with nothing_written(db):
+        message = refused(kaohe(db, "judge", "wz", "龙湾区", "二.7", "4", "--group", "第一组", "--reason", "现场核查"))
+    assert message.splitlines()[0] == "轮次 wz › 龙湾区 › 二.7: 龙湾区 由 第二组 考核，不是 第一组"
+    ok(kaohe(db, "judge", "wz", "鹿城区", "二.7", "4", "--group", "第一组", "--reason", "现场核查"))
+    # a unit no group was assigned to may be scored by whichever group the office sends
+    ok(kaohe(db, "judge", "wz", "瓯海区", "二.7", "4", "--group", "第三组", "--reason", "现场核查"))
+
+
+def test_a_value_the_office_supplied_is_no_longer_missing(db):
+    open_db(db, creating=True)
+    from kaohe.round import actions
+    actions.new_round(WENZHOU, "wz", "", OFFICE)
+    actions.submit("wz", SAMPLES["苍南县"], "苍南县联络员")
+    before = json.loads(ok(kaohe(db, "status", "wz", "--json")))
+    cangnan = next(u for u in before["units"] if u["unit"] == "苍南县")
+    assert (cangnan["state"], cangnan["missing_values"]) == ("材料不全", ["一.6"])
+    ok(kaohe(db, "adjust", "wz", "苍南县", "一.6", "--value", "76", "--reason", "实地核查取得测评报告"))
+    after = json.loads(ok(kaohe(db, "status", "wz", "--json")))
+    cangnan = next(u for u in after["units"] if u["unit"] == "苍南县")
+    assert cangnan["missing_values"] == []
