@@ -38,6 +38,7 @@ SERIAL, UNIT, ITEM, ITEM_TITLE, STANDARD = "序号", "单位", "指标编号", "
 POINTS, ASK = "分值", "填报要求"
 SCORE, VALUE, SCORE_OR_VALUE = "得分", "填报值", "得分／填报值"  # the value column is named after what it takes
 REASON, NOTE, ENTERED_BY = "评分理由", "备注", "录入人"
+FIXED = (SERIAL, UNIT, ITEM, ITEM_TITLE, STANDARD, POINTS, ASK)  # written by kaohe; then the value column(s)
 WIDTHS = {SERIAL: 5, UNIT: 12, ITEM: 8, ITEM_TITLE: 18, STANDARD: 36, POINTS: 6, ASK: 24, SCORE: 10, VALUE: 10,
           SCORE_OR_VALUE: 10, REASON: 30, NOTE: 18, ENTERED_BY: 9}
 UNIT_SEPARATOR = "、"
@@ -89,8 +90,7 @@ def entry_rows(ruleset: Ruleset, kind: str, party: str, units: Sequence[str]) ->
 def columns_for(rows: list[EntryRow]) -> tuple[str, ...]:
     judged = {row.judged for row in rows}
     value = SCORE if judged == {True} else VALUE if judged == {False} else SCORE_OR_VALUE
-    return (SERIAL, UNIT, ITEM, ITEM_TITLE, STANDARD, POINTS, ASK, value) + ((REASON,) if True in judged else ()) \
-        + (NOTE, ENTERED_BY)
+    return FIXED + (value,) + ((REASON,) if True in judged else ()) + (NOTE, ENTERED_BY)
 
 
 def workbook_title(ruleset: Ruleset, kind: str) -> str:
@@ -129,25 +129,26 @@ def write_party_workbook(ruleset: Ruleset, kind: str, party: str, units: Sequenc
     for line in rows:
         row += 1
         serial += line.heading
-        fixed = {SERIAL: serial if line.heading else None, UNIT: line.unit, ITEM: line.key, ITEM_TITLE: line.title,
-                 STANDARD: line.standard, POINTS: format_points(line.item.points) if line.heading else None,
-                 ASK: line.ask}
-        for name, value in fixed.items():
+        fixed = (serial if line.heading else None, line.unit, line.key, line.title, line.standard,
+                 format_points(line.item.points) if line.heading else None, line.ask)
+        for name, value in zip(FIXED, fixed, strict=True):
             cell(ws, row, at[name], value, "center" if name in (SERIAL, ITEM, POINTS) else "text")
-        for name in columns[len(fixed):]:
+        for name in columns[len(FIXED):]:
             cell(ws, row, at[name], None)
-        fit_height(ws, row, [(fixed[name], WIDTHS[name]) for name in fixed], points_per_line=LINE_HEIGHT)
-        value_column = at[columns[len(fixed)]]
-        if line.validation[0] == "none":
-            grey_cells(ws, row, [value_column])
-        else:
-            open_cell(ws, row, value_column)
+        fit_height(ws, row, [(value, WIDTHS[name]) for name, value in zip(FIXED, fixed, strict=True)],
+                   points_per_line=LINE_HEIGHT)
+        value_column = at[columns[len(FIXED)]]
+        if line.validation[0] != "none":
             add_validation(ws, lists, line.validation, f"{get_column_letter(value_column)}{row}",
                            f"{line.unit} {line.title.strip()}")
-        if REASON in at:
-            (open_cell if line.judged and line.heading else _grey)(ws, row, at[REASON])
-        for name in (NOTE, ENTERED_BY):
-            (open_cell if line.heading else _grey)(ws, row, at[name])
+        fillable = [value_column] if line.validation[0] != "none" else []  # a parts heading: its part rows take it
+        if line.heading:
+            fillable += [at[NOTE], at[ENTERED_BY]] + ([at[REASON]] if line.judged else [])
+        for column in range(len(FIXED) + 1, len(columns) + 1):
+            if column in fillable:
+                open_cell(ws, row, column)
+            else:
+                grey_cells(ws, row, [column])
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=at[ITEM_TITLE])
     page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     ws.protection.sheet = True
@@ -156,10 +157,6 @@ def write_party_workbook(ruleset: Ruleset, kind: str, party: str, units: Sequenc
     workbook.security.lockStructure = True
     fixed_properties(workbook, f"{workbook_title(ruleset, kind)}（{party}）")
     return stable_bytes(workbook)
-
-
-def _grey(ws, row: int, column: int) -> None:
-    grey_cells(ws, row, [column])
 
 
 def _header(ws, ruleset: Ruleset, kind: str, party: str, units: list[str], width: int, characters: int) -> None:
