@@ -123,7 +123,10 @@ def start(bindir: Path) -> Server:
             server.log.unlink(missing_ok=True)
             server.port = free_port()
             options = (f"-k {root} -p {server.port} -c listen_addresses=127.0.0.1 -c fsync=off "
-                       "-c full_page_writes=off -c synchronous_commit=off")
+                       "-c full_page_writes=off -c synchronous_commit=off "
+                       # no autovacuum worker in a test database: DROP DATABASE … WITH (FORCE) cannot end
+                       # a superuser's session, and a worker arriving at teardown made it fail at random
+                       "-c autovacuum=off")
             result = server.run("pg_ctl", "start", "-D", str(server.data), "-l", str(server.log), "-w", "-t", "30",
                                 "-o", options)
             if result.returncode == 0:
