@@ -21,6 +21,7 @@ from kaohe.engine.evidence import WORKBOOK_SUFFIXES, evidence_from_data
 from kaohe.engine.loading import parse_text, read_bytes
 from kaohe.engine.methods import needs_target
 from kaohe.engine.render.json import dumps, results_document
+from kaohe.engine.render.summary import owed_text
 
 from . import audit, jsondata
 from .frozen import freeze
@@ -636,7 +637,7 @@ def _compute(round_: Round, provisional: bool, upto: int | None) -> Scoring:
     results = evaluate(ruleset, [evidence_of(round_, ruleset, c) for c in composed])
     unscored = [r for r in results if r.unscored]
     if unscored and not provisional:
-        shown = "；".join(f"{r.unit}：{_owed(ruleset, r.unscored)}" for r in unscored[:10])
+        shown = "；".join(f"{r.unit}：{owed_text(ruleset, r.unscored)}" for r in unscored[:10])
         more = f"……等 {len(unscored)} 个单位" if len(unscored) > 10 else ""
         raise refuse(f"轮次 {round_.code}", f"还有 {len(unscored)} 个单位有未评分的指标（{shown}{more}）",
                      "等考核组、牵头部门评分、单位补报后再评分；kaohe round status 列出谁还欠什么；"
@@ -644,22 +645,6 @@ def _compute(round_: Round, provisional: bool, upto: int | None) -> Scoring:
     document = dumps(results_document(ruleset, results), compact=True)
     evidence = "{" + ",".join(f"{jsondata.dump(c.unit)}:{c.text}" for c in composed) + "}"
     return Scoring(len(composed), missing, evidence, document, len(unscored))
-
-
-def _owed(ruleset: Ruleset, unscored: tuple[str, ...]) -> str:
-    """二.7、二.14 待考核组评分；一.10 待牵头部门（市质监局）评分；一.6 缺填报值."""
-    groups: dict[str, list[str]] = {}
-    for key in unscored:
-        item = leaf(ruleset, key)
-        if item is None:
-            groups.setdefault("缺事实", []).append(key.removeprefix("facts › "))
-        elif provider_of(item) == "inspection":
-            groups.setdefault("待考核组评分", []).append(key)
-        elif provider_of(item) == "department":
-            groups.setdefault(f"待牵头部门（{item.department}）评分", []).append(key)
-        else:
-            groups.setdefault("缺填报值", []).append(key)
-    return "，".join(f"{'、'.join(keys)} {what}" for what, keys in groups.items())
 
 
 def _write_run(round_: Round, scoring: Scoring, actor: str, at: dt.datetime) -> ScoringRun:

@@ -177,7 +177,7 @@ def test_score_accepts_filled_workbooks_with_yaml(tmp_path):
     assert result.exit_code == 0
     # the unit's workbook holds its own values: the lead department's and the inspection group's 5 come separately
     assert "7     鹿城区  74.5   74.5    C         未评分5项，等次为暂定" in result.stdout
-    assert f"  鹿城区（{tmp_path / '鹿城区.xlsx'}）：一.10、一.11、二.7、二.14、二.15" in result.stdout
+    assert f"  鹿城区（{tmp_path / '鹿城区.xlsx'}）：一.10、一.11 待牵头部门（市质监局）评分，二.7、二.14、二.15 待考核组评分" in result.stdout
 
 
 def test_a_partial_batch_is_named_and_its_places_are_provisional():

@@ -44,10 +44,27 @@ def summary_text(ruleset: Ruleset, results: list[UnitResult]) -> str:
     missing = [r for r in results if r.unscored]
     if missing:
         lines.append("")
-        lines.append("未能评分（缺少填报值）：")
+        lines.append("未能评分（缺少的值不按0分计）：")
         for r in missing:
-            lines.append(f"  {r.unit}（{r.evidence.file}）：{'、'.join(r.unscored)}")
+            lines.append(f"  {r.unit}（{r.evidence.file}）：{owed_text(ruleset, r.unscored)}")
     return writable("\n".join(lines) + "\n")
+
+
+def owed_text(ruleset: Ruleset, unscored: tuple[str, ...]) -> str:
+    """Who still owes each unscored value: 一.6 缺填报值，二.7、二.14 待考核组评分，一.10 待牵头部门（市质监局）评分."""
+    leaves = {leaf.id: leaf for leaf in ruleset.leaves()}
+    groups: dict[str, list[str]] = {}
+    for key in unscored:
+        item = leaves.get(key)
+        if item is None:
+            groups.setdefault("缺事实", []).append(key.removeprefix("facts › "))
+        elif item.provider == "inspection":
+            groups.setdefault("待考核组评分", []).append(key)
+        elif item.provider == "department":
+            groups.setdefault(f"待牵头部门（{item.department}）评分", []).append(key)
+        else:
+            groups.setdefault("缺填报值", []).append(key)
+    return "，".join(f"{'、'.join(keys)} {what}" for what, keys in groups.items())
 
 
 def unit_detail_text(ruleset: Ruleset, result: UnitResult) -> str:
