@@ -26,9 +26,11 @@ demo: $(STAMP)
 	$(KAOHE) impact rulesets/hubei-2014 rulesets/hubei-2015 rulesets/hubei-2014/samples -q --html out/hubei-2014-2015-影响.html --xlsx out/hubei-2014-2015-影响.xlsx > /dev/null
 
 # The round tests need a real PostgreSQL: tests/postgres.sh installs Debian's postgresql package when it is
-# missing (as root); the tests start a throwaway server of their own.
+# missing (as root); the tests start a throwaway server of their own. The browser tests drive Debian's
+# Chromium through Playwright: tests/browser.sh installs the chromium and fonts-noto-cjk packages likewise.
 test: $(STAMP)
 	bash tests/postgres.sh
+	bash tests/browser.sh
 	$(VENV)/bin/python -m pytest
 
 bench: $(STAMP)

@@ -40,10 +40,11 @@ def offered(wb) -> dict[tuple[str, str], tuple]:
     return options
 
 
-def fill(sample: dict, path: Path, ruleset=RULESET) -> Path:
+def fill(sample: dict, path: Path, ruleset=RULESET, start: Path | None = None) -> Path:
     """Fill a template the way a clerk would, from sample evidence data (YAML-shaped): every dropdown cell is
-    answered only with an option it offers (是/否, 有/无, a level's name, a fact title, an event kind)."""
-    wb = template(sample["unit"], ruleset)
+    answered only with an option it offers (是/否, 有/无, a level's name, a fact title, an event kind).
+    The template is made here, or read from `start` (a downloaded one)."""
+    wb = load_workbook(start) if start else template(sample["unit"], ruleset)
     ws, events = wb["填报"], wb["事件"]
     options = offered(wb)
 
