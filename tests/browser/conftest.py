@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.round_helpers import GROUPS
+
 CHROMIUM = Path("/usr/bin/chromium")
 # An office screen.
 SCREEN = {"width": 1366, "height": 768}
@@ -31,7 +33,6 @@ USERS = {
     "鹿城区联络员": ("unit", ["--unit", "鹿城区"]),
     "龙湾区联络员": ("unit", ["--unit", "龙湾区"]),
     "考核办王五": ("office", []),
-    "第一组组长": ("inspection", ["--group", "第一组"]),
 }
 
 
@@ -44,14 +45,17 @@ def browser():
     loop, so it must not stay open through the round tests that follow."""
     if not CHROMIUM.exists():
         pytest.fail(f"浏览器测试需要 Chromium（{CHROMIUM}），本机没有找到：请运行 bash tests/browser.sh"
-                    "（make test 会先运行它；需要 root，或自行 apt-get install chromium fonts-noto-cjk）。",
+                    "（make test 会先运行它；需要 root，或自行 apt-get install chromium chromium-l10n fonts-noto-cjk）。",
                     pytrace=False)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail("浏览器测试需要 Playwright for Python：请运行 .venv/bin/pip install -e '.[test]'。", pytrace=False)
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        # In Chinese, as on the office PCs: the interface Chromium draws itself (the file picker's 选择文件) follows
+        # LANGUAGE, given the chromium-l10n package; the pages' language follows each context's locale.
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--lang=zh-CN"],
+                                              env={**os.environ, "LANGUAGE": "zh_CN"})
         try:
             yield launched
         finally:
@@ -128,8 +132,8 @@ def live_server(tmp_path_factory):
     stopped at the end (terminate, then kill), also when a test fails."""
     folder = tmp_path_factory.mktemp("live")
     db = folder / "round.sqlite3"
-    kaohe(db, "round", "new", WENZHOU, "--code", CODE, "--deadline", "2099-01-31",
-          "--group", "第一组=鹿城区,龙湾区", "--group", "第二组=瓯海区,洞头县")
+    groups = [f"--group={group}={','.join(units)}" for group, units in GROUPS.items()]
+    kaohe(db, "round", "new", WENZHOU, "--code", CODE, "--deadline", "2099-01-31", *groups)
     secret = folder / "password.txt"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
     for name, (role, whose) in USERS.items():
