@@ -19,8 +19,10 @@ from .impact import impact_command
 from .lint import lint
 from .round import round_group
 from .score import score
+from .serve import serve
 from .template import template
 from .test import test_command
+from .users import users_group
 from .validate import validate
 
 EXIT_PROBLEMS, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 3, 130
@@ -65,7 +67,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-for command in (validate, lint, test_command, diff_command, impact_command, score, check, template, round_group):
+for command in (validate, lint, test_command, diff_command, impact_command, score, check, template, round_group,
+                serve, users_group):
     command.options_metavar = "[选项]"
     cli.add_command(command)
 

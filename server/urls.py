@@ -1,0 +1,15 @@
+"""The web application's addresses: the login pages (Django's own views), the portal and dashboard (kaohe.web),
+and Django's admin for administrators."""
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+admin.site.site_header = admin.site.site_title = "考核系统管理"
+admin.site.index_title = "用户、角色与轮次"
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("kaohe.web.urls")),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "kaohe.web"
+    label = "web"
+    verbose_name = "网页端"
+    default_auto_field = "django.db.models.BigAutoField"
