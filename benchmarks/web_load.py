@@ -98,7 +98,7 @@ def wait_for(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError("kaohe serve exited: " + server.stderr.read().decode())
+            raise RuntimeError("kaohe serve exited")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
@@ -147,8 +147,9 @@ def main() -> int:
         port = free_port()
         env = dict(os.environ, KAOHE_SECRET_KEY="load-test-" + uuid.uuid4().hex)
         kaohe = Path(sys.executable).with_name("kaohe")
+        log = (root / "serve.log").open("wb")
         server = subprocess.Popen([str(kaohe), "serve", "--db", target, "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                  stdout=subprocess.DEVNULL, stderr=log)
         stopper = threading.Timer(args.timeout, server.kill)  # bounded: the server dies at the deadline
         stopper.start()
         try:
@@ -167,6 +168,8 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
 
+        log.close()
+        server_log = (root / "serve.log").read_text(encoding="utf-8", errors="replace")
         from kaohe.round.models import Submission
         open_database(target)
         counts = {}
@@ -187,6 +190,8 @@ def main() -> int:
           f"failures {len(failures)}")
     for failure in failures[:5]:
         print("  " + failure)
+    if failures:
+        print("the server's log ends:\n" + "\n".join(server_log.splitlines()[-40:]))
     return 0 if not lost and not duplicated and not failures else 1
 
 

@@ -84,8 +84,10 @@ def _expression(cond: RuleCondition):
 def _fire(compiled: CompiledRuleset, facts: list[dict]) -> dict[int, list[int]]:
     """Assert each unit's fact; return unit index → indexes of the outcome rules that fired."""
     fired: dict[int, list[int]] = {i: [] for i in range(len(facts))}
-    host = lang.get_host()
     with _lock:
+        # get_host() creates the host on first use and moves pending rulesets into it; two threads doing that at
+        # once (a web server's) each create a host and one ruleset is lost ("Ruleset with name … not found")
+        host = lang.get_host()
         for start in range(0, len(facts), CHUNK):
             sid = f"s{next(_sessions)}"
             compiled.seen.clear()
