@@ -83,6 +83,14 @@ def test_a_user_without_a_role_reaches_nothing(fresh):
         assert browser.get(route).status_code == 403, route
 
 
+def test_a_unit_user_bound_to_a_unit_off_the_roster_reaches_nothing(fresh):
+    from kaohe.web.models import Profile
+    Profile.objects.filter(user__username=USER_A).update(unit="不存在区")  # as an administrator might, in /admin/
+    browser = client(USER_A)
+    for route in UNIT_ROUTES:
+        assert browser.get(route).status_code == 403, route
+
+
 def test_the_admin_is_for_administrators_only(fresh):
     assert client(USER_A).get("/admin/").status_code == 302
     assert client(OFFICE_USER).get("/admin/").status_code == 302

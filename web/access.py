@@ -7,6 +7,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from kaohe.round.models import RosterUnit
+
 from .models import Profile
 
 
@@ -25,8 +27,9 @@ def role_required(*roles: str):
             profile = profile_of(request.user)
             if profile is None or profile.role not in roles or profile.round_id is None:
                 raise PermissionDenied("您的账号没有打开这一页的权限")
-            if profile.role == Profile.UNIT and not profile.unit:
-                raise PermissionDenied("您的账号没有绑定被考核单位")
+            if profile.role == Profile.UNIT and not RosterUnit.objects.filter(round_id=profile.round_id,
+                                                                              name=profile.unit).exists():
+                raise PermissionDenied("您的账号没有绑定本轮次名单中的被考核单位")
             request.profile = profile
             return view(request, *args, **kwargs)
         return checked
