@@ -255,7 +255,7 @@ def _check_submission(round_: Round, ruleset: Ruleset, path: Path, unit: str, na
         problems.append(f'{path}: 材料填写的单位是 "{named}"，不是 "{unit}"')
     own, incomplete = "", {}
     if not problems:
-        dropped = _drop_others(data, ruleset)
+        dropped = drop_others(data, ruleset)
         try:
             evidence = evidence_from_data(data, ruleset, str(path), hashlib.sha256(raw).hexdigest())
         except KaoheError as error:
@@ -315,14 +315,14 @@ def _located(error: KaoheError, path: Path, raw: bytes, ruleset: Ruleset) -> lis
         return error.problems
     try:
         data = parse_text(raw.decode("utf-8-sig"), str(path))
-        _drop_others(data, ruleset)
+        drop_others(data, ruleset)
         evidence_from_data(data, ruleset, str(path), "")
     except (KaoheError, UnicodeDecodeError) as located:
         return located.problems if isinstance(located, KaoheError) else error.problems
     return error.problems
 
 
-def _drop_others(data, ruleset: Ruleset) -> list[str]:
+def drop_others(data, ruleset: Ruleset) -> list[str]:
     """Values the unit filled for items others give: set aside, named, never counted."""
     dropped = []
     values = data.get("values") if isinstance(data, dict) else None

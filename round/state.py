@@ -176,25 +176,33 @@ def previous_final(round_: Round, upto: int | None = None) -> Publication | None
     return finals.select_related("run", "round").order_by("-number").first()
 
 
-def _last_year(round_: Round, composed: dict[str, Composed], upto: int | None) -> None:
-    """Items compared with last year's level take the unit's value from the previous round's final result."""
+def last_year_targets(round_: Round, units: list[str], upto: int | None = None) -> dict[str, dict[str, dict]]:
+    """unit → item → {value, source}: the targets of items compared with last year's level, taken from the unit's
+    values in the previous round's final result (the unit does not enter them again)."""
     final = previous_final(round_, upto)
     if final is None:
-        return
-    ruleset = ruleset_of(round_)
-    compared = [item for item in ruleset.leaves() if item.last_year]
+        return {}
+    compared = [item for item in ruleset_of(round_).leaves() if item.last_year]
     if not compared:
-        return
+        return {}
     last = jsondata.load(final.run.evidence)
     source = f"上年值，取自轮次 {final.round.code} 第{final.number}号发布（最终结果）"
-    for unit, target in composed.items():
+    found: dict[str, dict[str, dict]] = {}
+    for unit in units:
         values = last.get(unit, {}).get("values", {})
         for item in compared:
             entry = values.get(item.last_year)
             value = entry.get("value") if isinstance(entry, dict) else entry
             if isinstance(value, Decimal):
-                target.data.setdefault("targets", {})[item.id] = {"value": value, "source": source}
-                target.origins[f"targets › {item.id}"] = source
+                found.setdefault(unit, {})[item.id] = {"value": value, "source": source}
+    return found
+
+
+def _last_year(round_: Round, composed: dict[str, Composed], upto: int | None) -> None:
+    for unit, targets in last_year_targets(round_, list(composed), upto).items():
+        for item_id, target in targets.items():
+            composed[unit].data.setdefault("targets", {})[item_id] = target
+            composed[unit].origins[f"targets › {item_id}"] = target["source"]
 
 
 def _local(at: dt.datetime) -> str:

@@ -129,3 +129,30 @@ def test_last_year_only_where_a_target_is_compared(tmp_path):
         load_ruleset(path)
     assert "评分方法 all_or_nothing 不与目标比较，不能用 last_year" in str(error.value)
 
+
+
+def test_the_portal_self_check_takes_last_year_from_the_previous_round(tmp_path):
+    """The web self-check scores an upload as 报送 will: last year's value from the previous round's final."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.round_helpers import open_db
+    from tests.web_helpers import client, django_test_environment
+    db = tmp_path / "r.sqlite3"
+    old, new = rulesets(tmp_path)
+    until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    run(db, "new", str(old.parent), "--code", "y2014")
+    run(db, "submit", "y2014", *(str(evidence(tmp_path, "2014", "t2014", u, LAST_YEAR[u])) for u in UNITS))
+    run(db, "publish", "y2014", "--notice", "--appeal-until", until)
+    run(db, "publish", "y2014", "--final")
+    run(db, "new", str(new.parent), "--code", "y2015", "--previous", "y2014")
+    open_db(str(db))
+    django_test_environment()
+    from kaohe.web.accounts import NewUser, create_user
+    create_user(NewUser("甲县联络员", "unit", "y2015", unit="甲县"), "kaohe-test-password-2026")
+    upload = evidence(tmp_path, "2015", "t2015", "甲县", THIS_YEAR["甲县"])
+    response = client("甲县联络员").post("/unit/check/", {"file": SimpleUploadedFile(upload.name,
+                                                                                   upload.read_bytes())})
+    text = response.content.decode("utf-8")
+    assert '<h2 id="verdict">可以报送</h2>' in text
+    # 92 → 93: one point above last year, 6 + 2 = 8 for 一.1, and 90 for 一.2
+    assert "暂定总分 <strong>98</strong>" in text

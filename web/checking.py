@@ -12,9 +12,9 @@ from kaohe.engine.evidence import WORKBOOK_SUFFIXES
 from kaohe.engine.loading import read_document
 from kaohe.engine.model import PROVIDERS
 from kaohe.engine.selfcheck import SelfCheck, self_check
-from kaohe.round.actions import _drop_others as set_aside_others  # the submission's own rule, not a copy
+from kaohe.round.actions import drop_others as set_aside_others  # the submission's own rule, not a copy
 from kaohe.round.models import Round
-from kaohe.round.state import leaf, ruleset_of
+from kaohe.round.state import last_year_targets, leaf, ruleset_of
 
 from .uploads import Pending
 
@@ -116,6 +116,9 @@ def check_upload(round_: Round, unit: str, pending: Pending) -> UploadCheck:
                                                "请上传本单位的填报表（在本页下载）"))
             return checked
         checked.set_aside = set_aside_others(data, ruleset)
+        for item_id, target in last_year_targets(round_, [unit]).get(unit, {}).items():
+            if isinstance(data, dict):  # as 报送 will: last year's value comes from the previous round
+                data.setdefault("targets", {})[item_id] = target
         evidence = evidence_from_data(data, ruleset, pending.name, digest)
     except KaoheError as error:
         checked.problems = problem_rows(ruleset, error.problems, private)
