@@ -265,6 +265,12 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _as_from_a_terminal() -> None:
+    """A command started from a terminal takes Ctrl-C; one started in the background of a script (as a test run
+    may be) inherits SIGINT ignored, and Python keeps it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_promptly_with_one_line_and_leaves_the_previous_set(tmp_path):
     ruleset, evidence = synthetic_batch(tmp_path, 120)
     out = tmp_path / "结果"
@@ -277,7 +283,8 @@ def test_ctrl_c_stops_promptly_with_one_line_and_leaves_the_previous_set(tmp_pat
     interrupted = 0
     for delay in (1.0, 2.0, 3.0):  # while loading, evaluating and rendering with forked workers
         process = subprocess.Popen([KAOHE, "score", ruleset, evidence, "-o", out, "-q", "--provisional"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                                   preexec_fn=_as_from_a_terminal)
         time.sleep(delay)
         os.killpg(process.pid, signal.SIGINT)  # what the terminal does on Ctrl-C: the whole process group
         sent = time.monotonic()
