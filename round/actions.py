@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import IntegrityError, OperationalError
 from django.db.models import Max
 
-from kaohe.engine import KaoheError, Location, Problem, Ruleset, evaluate, format_points, load_ruleset
+from kaohe.engine import PROVIDERS, KaoheError, Location, Problem, Ruleset, evaluate, format_points, load_ruleset
 from kaohe.engine.errors import did_you_mean
 from kaohe.engine.evidence import WORKBOOK_SUFFIXES, evidence_from_data
 from kaohe.engine.loading import parse_text, read_bytes
@@ -42,7 +42,6 @@ from .models import (
     canonical,
 )
 from .state import (
-    PROVIDER_NAMES,
     compose,
     deadline,
     evidence_of,
@@ -51,10 +50,10 @@ from .state import (
     latest_entries,
     leaf,
     previous_final,
-    provider_of,
     publications,
     roster,
     ruleset_of,
+    shown,
 )
 
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
@@ -154,8 +153,8 @@ def _deadline(round_: Round, due: dt.datetime, reason: str, actor: str, at: dt.d
     before = deadline(round_)
     row = Deadline(round=round_, due=due, reason=reason, at=at, actor=actor)
     row.save()
-    audit.append("deadline", f"报送截止时间设为 {_shown(due)}", actor=actor, at=at, round_code=round_.code,
-                 record=row, before=_shown(before) if before else None, after=_shown(due))
+    audit.append("deadline", f"报送截止时间设为 {shown(due)}", actor=actor, at=at, round_code=round_.code,
+                 record=row, before=shown(before) if before else None, after=shown(due))
     return row
 
 
@@ -175,27 +174,21 @@ def _assign(round_: Round, unit: str, group: str, actor: str, at: dt.datetime) -
 
 def assign(code: str, group: str, units: list[str], actor: str) -> list[GroupAssignment]:
     round_ = find_round(code)
-    names = roster(round_)
     for unit in units:
-        _on_roster(round_, unit, names)
+        _on_roster(round_, unit)
     if not group.strip():
         raise refuse(f"轮次 {code}", "考核组名称不能为空")
     at = audit.now()
     return _write(lambda: [_assign(round_, unit, group.strip(), actor, at) for unit in units])
 
 
-def _on_roster(round_: Round, unit: str, names: list[str] | None = None) -> None:
-    if names is None and RosterUnit.objects.filter(round=round_, name=unit).exists():
+def _on_roster(round_: Round, unit: str) -> None:
+    """Refuse a unit not on the round's roster, naming the closest one (the roster is read only to say so)."""
+    if RosterUnit.objects.filter(round=round_, name=unit).exists():
         return
-    names = names if names is not None else roster(round_)
-    if unit not in names:
-        raise refuse(f"轮次 {round_.code}", f'单位 "{unit}" 不在本轮次的名单中',
-                     did_you_mean(unit, names) or f"名单：{'、'.join(names)}")
-
-
-def _shown(at: dt.datetime | None) -> str:
-    from django.utils import timezone
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
+    names = roster(round_)
+    raise refuse(f"轮次 {round_.code}", f'单位 "{unit}" 不在本轮次的名单中',
+                 did_you_mean(unit, names) or f"名单：{'、'.join(names)}")
 
 
 # --- submissions -------------------------------------------------------------------------------------------
@@ -329,14 +322,14 @@ def drop_others(data, ruleset: Ruleset) -> list[str]:
     if isinstance(values, dict):
         for item_id in list(values):
             item = leaf(ruleset, item_id)
-            if item is not None and provider_of(item) != "unit":
+            if item is not None and item.provider != "unit":
                 dropped.append(f"{item_id} {item.title}（{_provider_text(item)}，单位填写的值不计入）")
                 del values[item_id]
     return dropped
 
 
 def _provider_text(item) -> str:
-    return "由考核组评定" if provider_of(item) == "inspection" else f"由牵头部门评定（{item.department}）"
+    return "由考核组评定" if item.provider == "inspection" else f"由牵头部门评定（{item.department}）"
 
 
 def _incomplete(ruleset: Ruleset, evidence, last_year_known: bool) -> dict:
@@ -345,7 +338,7 @@ def _incomplete(ruleset: Ruleset, evidence, last_year_known: bool) -> dict:
     values come from the previous round's final result when there is one."""
     values, materials = [], []
     for item in ruleset.leaves():
-        if provider_of(item) != "unit":
+        if item.provider != "unit":
             continue
         entry = evidence.entries.get(item.id)
         no_target = (needs_target(item.method) and item.target is None and item.id not in evidence.targets
@@ -394,8 +387,8 @@ def _check_party(round_: Round, ruleset: Ruleset, kind: str, party: str, values:
         if v.unit not in names:
             _on_roster(round_, v.unit)
         item = _item(ruleset, v.item_id, where)
-        if provider_of(item) != kind:
-            raise refuse(where, f"指标 {item.id} {item.title} {_provider_text(item)}，不由{PROVIDER_NAMES[kind]}评定")
+        if item.provider != kind:
+            raise refuse(where, f"指标 {item.id} {item.title} {_provider_text(item)}，不由{PROVIDERS[kind]}评定")
         if kind == "department" and party not in item.departments:
             raise refuse(where, f"指标 {item.id} {item.title} 的牵头部门是 {item.department}，不是 {party}")
         if kind == "inspection" and assigned.get(v.unit, party) != party:
@@ -413,7 +406,7 @@ def enter_values(code: str, party: str, kind: str, values: list[PartyValue], act
     round_ = find_round(code)
     ruleset = ruleset_of(round_)
     if not party.strip():
-        raise refuse(f"轮次 {code}", f"请写明评定的{PROVIDER_NAMES[kind]}", "用 --group 或 --department 写明名称")
+        raise refuse(f"轮次 {code}", f"请写明评定的{PROVIDERS[kind]}", "用 --group 或 --department 写明名称")
     with collector_paused():
         _check_party(round_, ruleset, kind, party, values)
     at = audit.now()
@@ -430,7 +423,7 @@ def enter_values(code: str, party: str, kind: str, values: list[PartyValue], act
             before = latest.get((v.unit, item.id))
             latest[(v.unit, item.id)] = row
             entries.append(audit.chained(
-                "enter", f"{PROVIDER_NAMES[kind]} {party} 评定 {v.unit} {item.id} {item.title}", actor=actor, at=at,
+                "enter", f"{PROVIDERS[kind]} {party} 评定 {v.unit} {item.id} {item.title}", actor=actor, at=at,
                 round_code=code, record=row, before=jsondata.load(before.data) if before else None, after=v.data))
         AuditEntry.objects.bulk_create(entries, batch_size=500)
         return rows
@@ -444,7 +437,7 @@ def judge(code: str, unit: str, item_id: str, value, reason: str, party: str, ac
     where = f"轮次 {code} › {unit} › {item_id}"
     _on_roster(round_, unit)
     item = _item(ruleset, item_id, where)
-    kind = provider_of(item)
+    kind = item.provider
     if kind == "unit":
         raise refuse(where, f"指标 {item.id} {item.title} 由单位自己填报，不由考核组或牵头部门评定",
                      "单位的值用 kaohe round submit 报送；办公室更正用 kaohe round adjust")
@@ -509,7 +502,7 @@ def adjust(code: str, unit: str, item_id: str, reason: str, actor: str, value=No
                              f" 0–{format_points(item.points)}")
             before = data.get("adjustments", {}).get(item_id)
             old = before.get("score") if before else None
-            after = {"score": score, "reason": reason, "by": actor, "at": _shown(at)}
+            after = {"score": score, "reason": reason, "by": actor, "at": shown(at)}
         if expect is not None and jsondata.dump(old) != jsondata.dump(expect):
             raise Conflict([Problem(Location(where), f"冲突：{item_id} {item.title} 的当前值已是 {jsondata.dump(old)}，"
                                     f"不是您看到的 {jsondata.dump(expect)}；本次调整没有写入",
@@ -545,7 +538,7 @@ def appeal(code: str, unit: str, items: list[str], reason: str, actor: str) -> A
     if any(p.kind == Publication.FINAL for p in publications(round_)):
         raise refuse(where, "本轮次已公布最终结果，不再受理申诉")
     if notice.appeal_until is not None and at > notice.appeal_until:
-        raise refuse(where, f"申诉期已于 {_shown(notice.appeal_until)} 结束，不能再申诉",
+        raise refuse(where, f"申诉期已于 {shown(notice.appeal_until)} 结束，不能再申诉",
                      "公示期内未提出的申诉不予受理")
 
     def write():
@@ -637,9 +630,9 @@ def _compute(round_: Round, provisional: bool, upto: int | None) -> Scoring:
     results = evaluate(ruleset, [evidence_of(round_, ruleset, c) for c in composed])
     unscored = [r for r in results if r.unscored]
     if unscored and not provisional:
-        shown = "；".join(f"{r.unit}：{owed_text(ruleset, r.unscored)}" for r in unscored[:10])
+        listed = "；".join(f"{r.unit}：{owed_text(ruleset, r.unscored)}" for r in unscored[:10])
         more = f"……等 {len(unscored)} 个单位" if len(unscored) > 10 else ""
-        raise refuse(f"轮次 {round_.code}", f"还有 {len(unscored)} 个单位有未评分的指标（{shown}{more}）",
+        raise refuse(f"轮次 {round_.code}", f"还有 {len(unscored)} 个单位有未评分的指标（{listed}{more}）",
                      "等考核组、牵头部门评分、单位补报后再评分；kaohe round status 列出谁还欠什么；"
                      "或加 --provisional 得到暂定结果")
     document = dumps(results_document(ruleset, results), compact=True)
@@ -700,6 +693,6 @@ def publish(code: str, kind: str, actor: str, appeal_until: dt.datetime | None =
         audit.append("publish", f"发布第{number}号：{KINDS[kind]}（评分结果摘要 {run.digest[:12]}）", actor=actor,
                      at=at, round_code=code, record=row,
                      after={"kind": kind, "run": run.number, "digest": run.digest,
-                            "appeal_until": _shown(appeal_until) if appeal_until else None})
+                            "appeal_until": shown(appeal_until) if appeal_until else None})
         return row
     return _write(write)

@@ -10,19 +10,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from kaohe.engine import Ruleset, format_points
+from kaohe.engine import PROVIDERS, Ruleset, format_points
 
 from . import jsondata
 from .models import Adjustment, Appeal, AuditEntry, Decision, Entry, Publication, Record, Round, Submission
-from .state import PROVIDER_NAMES
+from .state import shown
 
 UPHELD, REJECTED, PENDING = "维持", "驳回", "未决定"
 UNFILLED = "未填报"
-
-
-def shown(at: dt.datetime | None) -> str:
-    """A time as the office reads it: 2015-03-10 10:00, in the round's time zone."""
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 def chinese_date(at: dt.datetime) -> str:
@@ -173,7 +168,7 @@ def entry_notes(round_: Round, ruleset: Ruleset, after: int, upto: int) -> list[
         value = value_text(jsondata.load(row.data), item.unit if item is not None else "")
         who = f"，录入人 {row.entered_by}" if row.entered_by else ""
         notes.append(EntryNote(seq, row.unit, row.item_id,
-                               f"{PROVIDER_NAMES[row.kind]} {row.party} 评定为 {value}（{shown(row.at)}{who}）"))
+                               f"{PROVIDERS[row.kind]} {row.party} 评定为 {value}（{shown(row.at)}{who}）"))
     return notes
 
 

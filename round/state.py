@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from kaohe.engine import Evidence, KaoheError, Location, Problem, Ruleset, evidence_from_data
+from kaohe.engine import PROVIDERS, Evidence, KaoheError, Location, Problem, Ruleset, evidence_from_data
 
 from . import frozen, jsondata
 from .frozen import FrozenFile
@@ -28,13 +28,6 @@ from .models import (
     Round,
     Submission,
 )
-
-PROVIDER_NAMES = {"unit": "单位", "inspection": "考核组", "department": "牵头部门"}
-
-
-def provider_of(item) -> str:
-    return item.provider
-
 
 _leaves: dict[str, dict] = {}
 
@@ -150,7 +143,7 @@ def compose(round_: Round, units: list[str], upto: int | None = None) -> list[Co
         if unit in composed:
             composed[unit].data["values"][item_id] = jsondata.load(entry.data)
             who = f"，录入人 {entry.entered_by}" if entry.entered_by else ""
-            composed[unit].origins[item_id] = f"{PROVIDER_NAMES[entry.kind]} {entry.party}{who}"
+            composed[unit].origins[item_id] = f"{PROVIDERS[entry.kind]} {entry.party}{who}"
     _last_year(round_, composed, upto)
     for change in changes:
         if change.unit not in composed:
@@ -161,7 +154,7 @@ def compose(round_: Round, units: list[str], upto: int | None = None) -> list[Co
             target.data["values"][change.item_id] = after
         else:
             target.data.setdefault("adjustments", {})[change.item_id] = after
-        target.origins[change.item_id] = f"调整（{change.actor}，{_local(change.at)}）：{change.reason}"
+        target.origins[change.item_id] = f"调整（{change.actor}，{shown(change.at)}）：{change.reason}"
     return [composed[u] for u in units if u in composed]
 
 
@@ -205,9 +198,10 @@ def _last_year(round_: Round, composed: dict[str, Composed], upto: int | None) -
             composed[unit].origins[f"targets › {item_id}"] = target["source"]
 
 
-def _local(at: dt.datetime) -> str:
+def shown(at: dt.datetime | None) -> str:
+    """A time as the office reads it: 2015-03-10 10:00, in the office's time zone."""
     from django.utils import timezone
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 def evidence_of(round_: Round, ruleset: Ruleset, composed: Composed) -> Evidence:
