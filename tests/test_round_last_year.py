@@ -69,8 +69,8 @@ def run(db, *args):
     return result
 
 
-def test_last_year_from_the_previous_round(tmp_path):
-    db = tmp_path / "r.sqlite3"
+def last_year_final_and_this_year(db, tmp_path) -> str:
+    """Round y2014 played to its final result, and round y2015 naming it as the previous round; the 公示 deadline."""
     old, new = rulesets(tmp_path)
     until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     run(db, "new", str(old.parent), "--code", "y2014")
@@ -78,6 +78,12 @@ def test_last_year_from_the_previous_round(tmp_path):
     run(db, "publish", "y2014", "--notice", "--appeal-until", until)
     run(db, "publish", "y2014", "--final")
     run(db, "new", str(new.parent), "--code", "y2015", "--previous", "y2014")
+    return until
+
+
+def test_last_year_from_the_previous_round(tmp_path):
+    db = tmp_path / "r.sqlite3"
+    until = last_year_final_and_this_year(db, tmp_path)
     submitted = run(db, "submit", "y2015", *(str(evidence(tmp_path, "2015", "t2015", u, THIS_YEAR[u])) for u in UNITS),
                     "--json")
     # the units did not file last year's value, and are not asked for it: it comes from the round before
@@ -130,7 +136,6 @@ def test_last_year_only_where_a_target_is_compared(tmp_path):
     assert "评分方法 all_or_nothing 不与目标比较，不能用 last_year" in str(error.value)
 
 
-
 def test_the_portal_self_check_takes_last_year_from_the_previous_round(tmp_path):
     """The web self-check scores an upload as 报送 will: last year's value from the previous round's final."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -138,13 +143,7 @@ def test_the_portal_self_check_takes_last_year_from_the_previous_round(tmp_path)
     from tests.round_helpers import open_db
     from tests.web_helpers import client, django_test_environment
     db = tmp_path / "r.sqlite3"
-    old, new = rulesets(tmp_path)
-    until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-    run(db, "new", str(old.parent), "--code", "y2014")
-    run(db, "submit", "y2014", *(str(evidence(tmp_path, "2014", "t2014", u, LAST_YEAR[u])) for u in UNITS))
-    run(db, "publish", "y2014", "--notice", "--appeal-until", until)
-    run(db, "publish", "y2014", "--final")
-    run(db, "new", str(new.parent), "--code", "y2015", "--previous", "y2014")
+    last_year_final_and_this_year(db, tmp_path)
     open_db(str(db))
     django_test_environment()
     from kaohe.web.accounts import NewUser, create_user
