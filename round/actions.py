@@ -464,13 +464,6 @@ def enter(code: str, path: Path, actor: str) -> list[Entry]:
 # --- adjustments and appeals ------------------------------------------------------------------------------
 
 
-def current_value(round_: Round, ruleset: Ruleset, unit: str, item_id: str):
-    composed = compose(round_, [unit])
-    if not composed:
-        return None
-    return composed[0].data.get("values", {}).get(item_id)
-
-
 def adjust(code: str, unit: str, item_id: str, reason: str, actor: str, value=None, score: Decimal | None = None,
            expect=None, appeal: Appeal | None = None) -> Adjustment:
     """The office changes a value, or an item's score, with a reason. `expect`: the value the clerk saw."""
