@@ -256,15 +256,22 @@ def adjust(ctx, code, unit, item, value, score, reason, expect, as_json) -> None
 @click.argument("unit", metavar="单位")
 @click.option("--item", "items", multiple=True, metavar="指标", help="有异议的指标，可写多次。")
 @click.option("--reason", default="", metavar="理由", help="申诉理由（必填）。")
+@click.option("--file", "files", multiple=True, type=click.Path(path_type=Path), metavar="文件",
+              help="申诉附件（PDF、JPG、PNG、.docx、.xlsx），可写多次。")
 @json_option
 @click.pass_context
-def appeal(ctx, code, unit, items, reason, as_json) -> None:
-    """单位在公示期内提出申诉（复核申请）。"""
+def appeal(ctx, code, unit, items, reason, files, as_json) -> None:
+    """单位在公示期内提出申诉（复核申请），可附佐证材料。"""
     _open(ctx)
+    from kaohe.engine.loading import read_bytes
     from kaohe.round import actions
-    row = actions.appeal(code, unit, list(items), reason, _actor(ctx))
-    _emit(as_json, {"code": code, "number": row.number, "unit": unit, "items": list(items), "reason": row.reason},
-          f"已受理第{row.number}号申诉：{unit}（{'、'.join(items)}）")
+    from kaohe.round.attachments import MAX_BYTES, Attachment
+    attached = [Attachment(path.name, read_bytes(path, MAX_BYTES)) for path in files]
+    row = actions.appeal(code, unit, list(items), reason, _actor(ctx), attached)
+    _emit(as_json, {"code": code, "number": row.number, "unit": unit, "items": list(items), "reason": row.reason,
+                    "files": [{"name": a.name, "sha256": a.digest} for a in attached]},
+          f"已受理第{row.number}号申诉：{unit}（{'、'.join(items)}）"
+          + (f"，附件 {len(attached)} 个" if attached else ""))
 
 
 @round_group.command()

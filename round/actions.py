@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,11 +24,13 @@ from kaohe.engine.methods import needs_target
 from kaohe.engine.render.json import dumps, results_document
 from kaohe.engine.render.summary import owed_text
 
+from . import attachments as attached
 from . import audit, jsondata
 from .frozen import freeze
 from .models import (
     Adjustment,
     Appeal,
+    AppealFile,
     AuditEntry,
     Deadline,
     Decision,
@@ -513,7 +516,9 @@ def adjust(code: str, unit: str, item_id: str, reason: str, actor: str, value=No
     return _write(write)
 
 
-def appeal(code: str, unit: str, items: list[str], reason: str, actor: str) -> Appeal:
+def appeal(code: str, unit: str, items: list[str], reason: str, actor: str,
+           files: Sequence[attached.Attachment] = ()) -> Appeal:
+    """A unit's appeal against the 公示 on some of its items, within the window, with its attachments."""
     round_ = find_round(code)
     ruleset = ruleset_of(round_)
     where = f"轮次 {code} › {unit}"
@@ -523,6 +528,8 @@ def appeal(code: str, unit: str, items: list[str], reason: str, actor: str) -> A
         raise refuse(where, "申诉应写明对哪些指标有异议", "用 --item 写指标编号，可写多个")
     for item_id in items:
         _item(ruleset, item_id, where)
+    files = list(files)
+    attached.check(files, where)
     notices = [p for p in publications(round_) if p.kind == Publication.NOTICE]
     if not notices:
         raise refuse(where, "本轮次还没有公示，不能申诉", "公示后在申诉期内提出")
@@ -541,6 +548,12 @@ def appeal(code: str, unit: str, items: list[str], reason: str, actor: str) -> A
         row.save()
         audit.append("appeal", f"{unit} 提出第{number}号申诉（{'、'.join(items)}）：{reason}", actor=actor, at=at,
                      round_code=code, record=row, after={"unit": unit, "items": items, "reason": reason})
+        for position, file in enumerate(files, start=1):
+            kept = AppealFile(appeal=row, position=position, name=file.name, content=file.content,
+                              digest=file.digest, at=at, actor=actor)
+            kept.save()
+            audit.append("attach", f"第{number}号申诉附件{position}：{file.name}", actor=actor, at=at, round_code=code,
+                         record=kept, after={"name": file.name, "digest": file.digest, "bytes": len(file.content)})
         return row
     return _write(write)
 

@@ -204,6 +204,20 @@ class Appeal(Record):
         unique_together = [("round", "number")]
 
 
+class AppealFile(Record):
+    """A file the unit attached to its appeal (a test report, a photo, a letter): its bytes, kept in the record."""
+
+    appeal = models.ForeignKey(Appeal, models.PROTECT, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField("文件名", max_length=500)
+    content = models.BinaryField()
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申诉附件"
+        unique_together = [("appeal", "position")]
+
+
 class Decision(Record):
     appeal = models.OneToOneField(Appeal, models.PROTECT, related_name="decision")
     upheld = models.BooleanField("维持申诉")
