@@ -203,6 +203,10 @@ class Appeal(Record):
         verbose_name = verbose_name_plural = "申诉"
         unique_together = [("round", "number")]
 
+    @property
+    def item_ids(self) -> list[str]:
+        return json.loads(self.items)
+
 
 class AppealFile(Record):
     """A file the unit attached to its appeal (a test report, a photo, a letter): its bytes, kept in the record."""
