@@ -1,6 +1,7 @@
 """kaohe users …: the web application's users and their roles (kaohe.web.accounts)."""
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import click
@@ -33,8 +34,10 @@ password_file_option = click.option("--password-file", type=click.Path(path_type
 
 @click.group(name="users", options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 @db_option
+@click.option("--by", envvar="KAOHE_USER", default=None, metavar="姓名",
+              help="操作人，记入日志（环境变量 KAOHE_USER；默认为系统用户名）。")
 @click.pass_context
-def users_group(ctx: click.Context, db: str) -> None:
+def users_group(ctx: click.Context, db: str, by: str | None) -> None:
     """网页端的用户和角色：单位、考核组、牵头部门、考核办、管理员。
 
     \b
@@ -45,7 +48,7 @@ def users_group(ctx: click.Context, db: str) -> None:
       kaohe users list
       kaohe users passwd 鹿城区张三
     """
-    ctx.ensure_object(dict)["db"] = db
+    ctx.ensure_object(dict).update(db=db, by=(by or "").strip() or getpass.getuser())
 
 
 @users_group.command()
@@ -64,7 +67,7 @@ def add(ctx, name, role, round_code, unit, group, department, password_file, as_
     from kaohe.web.accounts import NewUser, create_user, validate
     new = NewUser(name, role, round_code, unit, group, department)
     validate(new)  # before asking for a password
-    user = create_user(new, _password(password_file, name))
+    user = create_user(new, _password(password_file, name), ctx.obj["by"])
     profile = user.kaohe_profile
     _emit(as_json, {"name": user.username, "role": role, "round": round_code or None, "unit": unit or None,
                     "group": group or None, "department": department or None},
@@ -101,5 +104,5 @@ def passwd(ctx, name, password_file) -> None:
     _open(ctx.obj["db"])
     from kaohe.web.accounts import find_user, set_password
     find_user(name)
-    set_password(name, _password(password_file, name))
+    set_password(name, _password(password_file, name), ctx.obj["by"])
     click.echo(f"已重设 {name} 的密码")

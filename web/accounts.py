@@ -11,6 +11,7 @@ from django.db import transaction
 
 from kaohe.engine import KaoheError, Location, Problem
 from kaohe.engine.errors import did_you_mean
+from kaohe.round import audit
 from kaohe.round.state import find_round, groups, roster, ruleset_of
 
 from .models import Profile
@@ -95,7 +96,13 @@ def check_password(password: str, name: str) -> None:
                           for message in messages]) from None
 
 
-def create_user(new: NewUser, password: str):
+def log_account(summary: str, actor: str, round_code: str = "", after: dict | None = None) -> None:
+    """A change to who may do what, entered in the audit log like every change to a round (never a password)."""
+    with audit.writing():
+        audit.append("account", summary, actor=actor, at=audit.now(), round_code=round_code, after=after)
+
+
+def create_user(new: NewUser, password: str, actor: str = "命令行"):
     round_ = validate(new)
     check_password(password, new.name)
     with transaction.atomic():
@@ -104,8 +111,11 @@ def create_user(new: NewUser, password: str):
             user.is_staff = user.is_superuser = True
             user.save()
         user.groups.add(Group.objects.get_or_create(name=ROLE_NAMES[new.role])[0])
-        Profile.objects.create(user=user, role=new.role, round=round_, unit=new.unit.strip(),
-                               group=new.group.strip(), department=new.department.strip())
+        profile = Profile.objects.create(user=user, role=new.role, round=round_, unit=new.unit.strip(),
+                                         group=new.group.strip(), department=new.department.strip())
+        log_account(f"新建用户 {user.username}：{profile}", actor, round_.code if round_ else "",
+                    {"user": user.username, "role": new.role, "unit": profile.unit, "group": profile.group,
+                     "department": profile.department})
     return user
 
 
@@ -116,11 +126,15 @@ def find_user(name: str):
     return user
 
 
-def set_password(name: str, password: str) -> None:
+def set_password(name: str, password: str, actor: str = "命令行") -> None:
     user = find_user(name)
     check_password(password, name)
-    user.set_password(password)
-    user.save()
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        profile = getattr(user, "kaohe_profile", None)
+        log_account(f"重设用户 {name} 的密码", actor, profile.round.code if profile and profile.round_id else "",
+                    {"user": name})
 
 
 def all_users() -> list:

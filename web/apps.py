@@ -6,3 +6,6 @@ class WebConfig(AppConfig):
     label = "web"
     verbose_name = "网页端"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the admin's changes to the round's audit log
