@@ -97,6 +97,13 @@ def _write(action):
                                 f"请稍后重新执行（数据库的原话：{' '.join(str(error).split())}）")]) from None
 
 
+def _still_open(round_: Round, where: str, doing: str) -> None:
+    """Once the final result is out the round is closed: what is recorded after it would never be published.
+    Called under the write lock, so a publication at the same moment cannot slip between."""
+    if Publication.objects.filter(round=round_, kind=Publication.FINAL).exists():
+        raise refuse(where, f"本轮次已公布最终结果，不能再{doing}", "如需更正，应另行发文，并在新的轮次中记录")
+
+
 def _required_reason(reason: str, where: str, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -276,6 +283,7 @@ def submit_many(code: str, paths: list[Path], actor: str, unit: str = "") -> lis
     late = due is not None and at > due
 
     def write():
+        _still_open(round_, f"轮次 {code}", "报送")
         units = {c.unit for c in checked}
         versions = dict(Submission.objects.filter(round=round_, unit__in=units).values("unit")
                         .annotate(last=Max("version")).values_list("unit", "last"))
@@ -378,6 +386,7 @@ class PartyValue:
     item_id: str
     data: object
     entered_by: str = ""
+    expected: str | None = None  # the entry (its id, "" for none) the form showed: someone else's since is a conflict
 
 
 def _check_party(round_: Round, ruleset: Ruleset, kind: str, party: str, values: list[PartyValue]) -> None:
@@ -415,7 +424,17 @@ def enter_values(code: str, party: str, kind: str, values: list[PartyValue], act
     at = audit.now()
 
     def write():
+        _still_open(round_, f"轮次 {code}", "录入评分")
         latest = latest_entries(round_)
+        for v in values:
+            current = latest.get((v.unit, v.item_id))
+            if v.expected is not None and v.expected != (str(current.pk) if current else ""):
+                item = leaf(ruleset, v.item_id)
+                raise Conflict([Problem(Location(f"轮次 {code} › {v.unit} › {v.item_id}"),
+                                        f"冲突：{v.unit}的“{item.id} {item.title}”在您打开本页后已有"
+                                        f"{(current.entered_by or current.actor) if current else '他人'}录入的新值；"
+                                        "本次没有记录任何内容",
+                                        "请刷新页面，核对后重新提交")])
         rows = Entry.objects.bulk_create([
             Entry(round=round_, unit=v.unit, item_id=v.item_id, kind=kind, party=party, data=jsondata.dump(v.data),
                   entered_by=v.entered_by or actor, source=source, source_digest=source_digest, at=at, actor=actor)
@@ -481,6 +500,7 @@ def adjust(code: str, unit: str, item_id: str, reason: str, actor: str, value=No
     at = audit.now()
 
     def write():
+        _still_open(round_, where, "调整")
         composed = compose(round_, [unit])
         if not composed:
             raise refuse(where, f"{unit} 还没有通过校验的报送，无可调整", "先报送材料，或按缺报处理")

@@ -150,16 +150,18 @@ def play_round(db: str, code: str = "wz", ruleset: Path = WENZHOU, until: str = 
 
 
 def publish_round(code: str = "wz") -> None:
-    """The rest of `play_round`: the 公示, appeal 1 (龙湾区 一.7) upheld, appeal 2 (平阳县 二.12) rejected, the final."""
+    """The rest of `play_round`: the 公示, appeal 1 (龙湾区 一.7, a PDF attached) upheld, appeal 2 (平阳县 二.12) rejected, the final."""
     import datetime as dt
     from decimal import Decimal
 
     from kaohe.round import actions
+    from kaohe.round.attachments import Attachment
     from kaohe.round.models import Publication
 
     future = dt.datetime(2099, 1, 31, tzinfo=dt.timezone.utc)
     actions.publish(code, Publication.NOTICE, OFFICE, appeal_until=future)
-    actions.appeal(code, "龙湾区", ["一.7"], "水质监测数据有误", "龙湾区联络员")
+    actions.appeal(code, "龙湾区", ["一.7"], "水质监测数据有误", "龙湾区联络员",
+                   [Attachment("水质监测报告.pdf", b"%PDF-1.4\n% monitoring report\n%%EOF\n")])
     actions.appeal(code, "平阳县", ["二.12"], "已制定考核办法", "平阳县联络员")
     actions.decide(code, 1, True, "复核属实", OFFICE, value=Decimal(64))
     actions.decide(code, 2, False, "未能提供县政府文件", OFFICE)

@@ -395,8 +395,8 @@ REPUBLISHED = [f"[发布] 轮次 wz 第{n}号发布 {what}" for n in (1, 2)
 def test_the_played_round_verifies(played):
     out = ok(kaohe(played, "verify"))
     entries = audit_count()
-    assert entries == 102
-    assert out == "核验通过：日志 102 条、记录 102 条相符；2 次发布按保存的材料重新评分，结果完全一致\n"
+    assert entries == 103
+    assert out == "核验通过：日志 103 条、记录 103 条相符；2 次发布按保存的材料重新评分，结果完全一致\n"
 
 
 def test_verify_finds_an_edited_submission(played):
@@ -447,7 +447,7 @@ def test_verify_finds_an_edited_row_whose_seal_was_rewritten_too(played):
     findings = verify_findings(played)
     assert findings[0] == f"[日志] 日志第 {entry.seq} 条的内容被改动（{entry.summary}）"
     assert findings[1:] == REPUBLISHED
-    assert AuditEntry.objects.count() == 102
+    assert AuditEntry.objects.count() == 103
 
 
 def test_verify_finds_a_deleted_adjustment(played):

@@ -1,9 +1,11 @@
-"""Files attached to an appeal: kept in the record byte for byte with their digest, sealed in the audit log,
-refused by type, size and number with a message naming the file, and found by `verify` when changed."""
+"""What the web pages need of the round record: appeal attachments (kept byte for byte with their digest,
+sealed, refused by type, size and number), no recording after the final result, and a form's stale entry found
+as a conflict inside the write lock."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 
 import pytest
 
@@ -100,4 +102,36 @@ def test_the_command_line_names_a_refused_file(noticed, tmp_path):
     message = refused(kaohe(noticed, "appeal", CODE, "龙湾区", "--item", "一.7", "--reason", "数据有误",
                             "--file", program, by="龙湾区联络员"))
     assert "附件“报告.pdf”：文件扩展名是 .pdf，但内容不是PDF 文件" in message
+    assert table_counts() == before
+
+
+def test_after_the_final_result_nothing_more_is_recorded(noticed):
+    """A submission, an inspection score or an adjustment after the final result would never be published."""
+    from kaohe.engine import KaoheError
+    from kaohe.round import actions
+    from kaohe.round.models import Publication
+    from tests.round_helpers import SAMPLES
+    actions.publish(CODE, Publication.FINAL, OFFICE)
+    before = table_counts()
+    for attempt in (lambda: actions.submit(CODE, SAMPLES["鹿城区"], "鹿城区联络员"),
+                    lambda: actions.judge(CODE, "鹿城区", "二.7", Decimal(3), "复查", "第一组", "第一组组长"),
+                    lambda: actions.adjust(CODE, "鹿城区", "一.6", "复核", OFFICE, value=Decimal(70))):
+        with pytest.raises(KaoheError) as refusal:
+            attempt()
+        assert refusal.value.problems[0].message.startswith("本轮次已公布最终结果，不能再")
+    assert table_counts() == before
+
+
+def test_a_value_entered_by_someone_else_since_the_form_was_opened_is_a_conflict(noticed):
+    from kaohe.round import actions
+    from kaohe.round.state import find_round, latest_entries
+    seen = latest_entries(find_round(CODE))[("鹿城区", "二.7")]
+    actions.judge(CODE, "鹿城区", "二.7", Decimal(3), "复查台账", "第一组", "第一组副组长")
+    before = table_counts()
+    data = {"value": {"score": Decimal(2), "reason": "台账缺失", "inspector": "第一组"}}
+    with pytest.raises(actions.Conflict) as refusal:
+        actions.enter_values(CODE, "第一组", "inspection",
+                             [actions.PartyValue("鹿城区", "二.7", data, "第一组组长", expected=str(seen.pk))], "第一组组长")
+    assert refusal.value.problems[0].message == (
+        "冲突：鹿城区的“二.7 工程质量安全隐患排查和专项整治”在您打开本页后已有第一组副组长录入的新值；本次没有记录任何内容")
     assert table_counts() == before
