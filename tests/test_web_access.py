@@ -102,7 +102,8 @@ def test_each_role_starts_on_its_page(fresh):
     assert client(USER_A).get("/")["Location"] == "/unit/"
     assert client(OFFICE_USER).get("/")["Location"] == "/office/"
     assert client(ADMIN).get("/")["Location"] == "/admin/"
-    assert "尚未开放" in page(client(INSPECTOR).get("/"))
+    assert client(INSPECTOR).get("/")["Location"] == "/group/"
+    assert client(DEPARTMENT_USER).get("/")["Location"] == "/department/"
 
 
 def test_unit_a_cannot_see_unit_b_by_changing_the_address(fresh, tmp_path):

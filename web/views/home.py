@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from ..access import profile_of
 from ..models import Profile
 
-START = {Profile.UNIT: "web:unit_home", Profile.OFFICE: "web:office", Profile.ADMIN: "admin:index"}
+START = {Profile.UNIT: "web:unit_home", Profile.INSPECTION: "web:group_home",
+         Profile.DEPARTMENT: "web:department_home", Profile.OFFICE: "web:office", Profile.ADMIN: "admin:index"}
 
 
 @login_required

@@ -1,0 +1,353 @@
+"""The entry form of an inspection group or a lead department: one row per (unit, item) it gives, with the value
+now recorded, an input bounded as the party workbook bounds its cell (fillin.ask_for: range, choices; a judged
+item's step), and the server's own check of the same bounds, since a browser's checks are advice only.
+
+Reading a POST yields the rows that changed, as kaohe.round.actions.PartyValue; a row that already has a value
+is corrected only with a reason: for a judged item its new 评分理由, for any other its 更正理由, kept as the
+entry's note. A row wrong in any way takes its message and nothing is returned for recording.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from kaohe.engine import format_points
+from kaohe.engine.evidence import NO, YES
+from kaohe.engine.loading import number_problem, text_problem
+from kaohe.engine.model import Item
+from kaohe.engine.render.fillin import YES_NO, ask_for
+from kaohe.round import jsondata
+from kaohe.round.actions import PartyValue
+from kaohe.round.models import Entry, Round
+from kaohe.round.state import shown as shown_time
+
+SCORE, CHOICE, NUMBER, WHOLE, PARTS = "score", "choice", "number", "whole", "parts"
+MAX_INPUT = 40  # characters of a number as typed: anything longer is not a score or a figure
+
+
+@dataclass(frozen=True)
+class Control:
+    """What a row's value input takes."""
+
+    kind: str  # SCORE, CHOICE, NUMBER, WHOLE or PARTS
+    low: Decimal | None = None
+    high: Decimal | None = None
+    step: Decimal | None = None  # a judged score's multiple
+    options: tuple[str, ...] = ()  # the choices, or the parts
+    measure: str = ""  # 起/万台, %
+
+    @property
+    def allowed(self) -> str:
+        """The bounds in words, as the messages and the page state them: 0–4分，按0.5分计."""
+        if self.kind == SCORE:
+            step = f"，按{format_points(self.step)}分计" if self.step else ""
+            return f"{format_points(self.low)}–{format_points(self.high)}分{step}"
+        if self.kind == WHOLE:
+            return "不小于0的整数"
+        if self.kind in (CHOICE, PARTS):
+            return "、".join(self.options)
+        if self.low is not None and self.high is not None:
+            return f"{format_points(self.low)}–{format_points(self.high)}{self.measure}"
+        if self.low is not None:
+            return f"不小于{format_points(self.low)}{self.measure}"
+        if self.high is not None:
+            return f"不大于{format_points(self.high)}{self.measure}"
+        return f"数值{f'（{self.measure}）' if self.measure else ''}"
+
+    @property
+    def min_attr(self) -> str:
+        return format_points(self.low) if self.low is not None else ""
+
+    @property
+    def max_attr(self) -> str:
+        return format_points(self.high) if self.high is not None else ""
+
+    @property
+    def step_attr(self) -> str:
+        if self.kind == WHOLE:
+            return "1"
+        return format_points(self.step) if self.step else "any"
+
+
+def control_of(item: Item) -> Control:
+    if item.value_kind == "parts":
+        return Control(PARTS, options=item.params.names())
+    _, (kind, details) = ask_for(item)
+    if item.value_kind == "judgement":
+        low, high = details
+        return Control(SCORE, low, high, item.params.step)
+    if kind == "list":
+        return Control(CHOICE, options=tuple(details))
+    if kind == "whole":
+        return Control(WHOLE, Decimal(0))
+    low, high = details
+    return Control(NUMBER, low, high, measure=item.unit)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The latest entry of a row, as the page shows it."""
+
+    entry_id: int
+    value: object  # the score of a judged item; else the value as the engine types it (Decimal, bool, str, list)
+    reason: str  # a judged item's 评分理由
+    note: str
+    party: str
+    entered_by: str
+    at: dt.datetime
+    source: str
+
+
+@dataclass
+class Row:
+    """One (unit, item) of the form: what is recorded, and what the inputs hold (recorded, or as posted)."""
+
+    index: int
+    unit: str
+    item: Item
+    control: Control
+    recorded: Recorded | None
+    value: str = ""
+    answers: list[tuple[str, str]] = field(default_factory=list)  # a parts item: (part, 是/否/'')
+    reason: str = ""
+    note: str = ""
+    correction: str = ""
+    seen: str = ""  # the entry id the form was opened with: another clerk's entry since then is a conflict
+    error: str = ""
+
+    @property
+    def judged(self) -> bool:
+        return self.control.kind == SCORE
+
+    @property
+    def name(self) -> str:
+        """The row in a message: 鹿城区 二.7 工程质量安全隐患排查和专项整治."""
+        return f"{self.unit} {self.item.id} {self.item.title}"
+
+    @property
+    def points(self) -> str:
+        return format_points(self.item.points)
+
+    @property
+    def filled(self) -> bool:
+        """Whether the row holds a value (recorded or typed): its 评分理由 is then required."""
+        return bool(self.value) or any(answer for _, answer in self.answers)
+
+    @property
+    def shown(self) -> str:
+        return shown_value(self.item, self.control, self.recorded.value) if self.recorded else ""
+
+    def field(self, what: str) -> str:
+        return f"{what}-{self.index}"
+
+    @property
+    def value_field(self) -> str:
+        return self.field("value")
+
+    @property
+    def reason_field(self) -> str:
+        return self.field("reason")
+
+    @property
+    def note_field(self) -> str:
+        return self.field("note")
+
+    @property
+    def correction_field(self) -> str:
+        return self.field("correction")
+
+    @property
+    def seen_field(self) -> str:
+        return self.field("seen")
+
+    @property
+    def part_fields(self) -> list[tuple[str, str, str]]:
+        """(part, its field name, its answer) of a parts item."""
+        return [(part, f"{self.value_field}-{n}", answer) for n, (part, answer) in enumerate(self.answers)]
+
+
+def shown_value(item: Item, control: Control, value) -> str:
+    if control.kind == SCORE and isinstance(value, Decimal):
+        return f"{format_points(value)}分"
+    if isinstance(value, bool):
+        return YES_NO[0] if value else YES_NO[1]
+    if isinstance(value, Decimal):
+        return f"{format_points(value)}{control.measure}"
+    if isinstance(value, list):
+        return f"已完成：{'、'.join(value)}" if value else "均未完成"
+    return "" if value is None else str(value)
+
+
+def _typed_recorded(item: Item, data) -> tuple[object, str, str]:
+    """(value, judged reason, note) of a stored `values:` entry, in the shapes the form compares with."""
+    entry = data if isinstance(data, dict) and ("value" in data or item.value_kind != "judgement") else {"value": data}
+    value, note = entry.get("value"), str(entry.get("note") or "")
+    if item.value_kind == "judgement" and isinstance(value, dict):
+        return value.get("score"), str(value.get("reason") or ""), note
+    if item.value_kind == "yes_no" and isinstance(value, str):
+        value = True if value in YES else False if value in NO else value
+    return value, "", note
+
+
+def _input_text(control: Control, value) -> str:
+    """A recorded value as its input shows it."""
+    if isinstance(value, bool):
+        return YES_NO[0] if value else YES_NO[1]
+    if isinstance(value, Decimal):
+        return format_points(value)
+    return "" if value is None or isinstance(value, list) else str(value)
+
+
+def build_rows(round_: Round, pairs: list[tuple[str, Item]]) -> list[Row]:
+    """The form's rows for (unit, item) pairs, each with its latest entry and inputs holding it."""
+    units = {unit for unit, _ in pairs}
+    ids = {item.id for _, item in pairs}
+    latest: dict[tuple[str, str], Entry] = {}
+    for entry in Entry.objects.filter(round=round_, unit__in=units, item_id__in=ids).order_by("id"):
+        latest[(entry.unit, entry.item_id)] = entry
+    rows = []
+    for index, (unit, item) in enumerate(pairs):
+        control = control_of(item)
+        recorded = None
+        entry = latest.get((unit, item.id))
+        if entry is not None:
+            value, reason, note = _typed_recorded(item, jsondata.load(entry.data))
+            recorded = Recorded(entry.id, value, reason, note, entry.party, entry.entered_by, entry.at, entry.source)
+        row = Row(index, unit, item, control, recorded, seen=str(recorded.entry_id) if recorded else "")
+        if recorded is not None:
+            row.value, row.reason = _input_text(control, recorded.value), recorded.reason
+        if control.kind == PARTS:
+            done = recorded.value if recorded and isinstance(recorded.value, list) else None
+            row.answers = [(part, "" if done is None else YES_NO[0] if part in done else YES_NO[1])
+                           for part in control.options]
+        rows.append(row)
+    return rows
+
+
+# --- reading a POST -------------------------------------------------------------------------------------------
+
+
+class RowError(Exception):
+    """What is wrong with one row; its message names the item."""
+
+
+def _text(post, name: str) -> str:
+    return post.get(name, "").replace("\r\n", "\n").strip()
+
+
+def _checked_text(row: Row, text: str, what: str) -> None:
+    problem = text_problem(text)
+    if problem:
+        raise RowError(f"{row.name}：{what}{problem}")
+
+
+def _number(row: Row, text: str, what: str) -> Decimal:
+    c = row.control
+    plain = text[: -len(c.measure)].strip() if c.measure and text.endswith(c.measure) else text
+    try:
+        number = Decimal(plain) if len(plain) <= MAX_INPUT else None
+    except InvalidOperation:
+        number = None
+    if number is None or number_problem(number):
+        raise RowError(f"{row.name}：{what}应为数字（允许 {c.allowed}），实际填了“{text[:MAX_INPUT]}”")
+    if (c.low is not None and number < c.low) or (c.high is not None and number > c.high):
+        raise RowError(f"{row.name}：{what} {format_points(number)}{c.measure} 超出允许范围（{c.allowed}）")
+    if c.step and number / c.step != (number / c.step).to_integral_value():
+        raise RowError(f"{row.name}：{what} {format_points(number)} 不是 {format_points(c.step)} 的整数倍"
+                       f"（允许 {c.allowed}）")
+    if c.kind == WHOLE and number != number.to_integral_value():
+        raise RowError(f"{row.name}：{what} {format_points(number)} 不是整数（允许 {c.allowed}）")
+    return number
+
+
+def _gather(row: Row, post) -> None:
+    """The row's inputs as posted, kept on the row so a refused form shows them again."""
+    if row.judged:
+        row.reason = _text(post, row.reason_field)
+    else:
+        row.note, row.correction = _text(post, row.note_field), _text(post, row.correction_field)
+    if row.control.kind == PARTS:
+        row.answers = [(part, post.get(name, "")) for part, name, _ in row.part_fields]
+    else:
+        row.value = _text(post, row.value_field)
+
+
+def _value(row: Row) -> object:
+    """The typed value of the row's inputs, or None when left blank."""
+    c = row.control
+    if c.kind == PARTS:
+        given = [answer for _, answer in row.answers if answer]
+        if not given:
+            return None
+        if any(answer not in YES_NO for answer in given) or len(given) != len(row.answers):
+            raise RowError(f"{row.name}：请逐个部分选择“是”或“否”（部分：{c.allowed}）")
+        return [part for part, answer in row.answers if answer == YES_NO[0]]
+    if not row.value:
+        return None
+    if c.kind == CHOICE:
+        if row.value not in c.options:
+            raise RowError(f"{row.name}：应从 {c.allowed} 中选择，实际为“{row.value[:MAX_INPUT]}”")
+        return row.value == YES_NO[0] if c.options == YES_NO else row.value
+    number = _number(row, row.value, "得分" if c.kind == SCORE else "填报值")
+    return Decimal(int(number)) if c.kind == WHOLE else number
+
+
+def _same(row: Row, value, reason: str) -> bool:
+    """Whether the posted value is what is recorded (numbers compared as numbers, parts as sets)."""
+    was = row.recorded
+    if row.control.kind == PARTS:
+        same = isinstance(was.value, list) and set(was.value) == set(value)
+    elif isinstance(value, Decimal):
+        same = isinstance(was.value, Decimal) and not isinstance(was.value, bool) and was.value == value
+    else:
+        same = was.value == value
+    return same and (not row.judged or reason == was.reason)
+
+
+def _read_row(row: Row, post, party: str) -> dict | None:
+    """The row's new `values:` entry, or None when nothing changed; RowError when it is wrong."""
+    _gather(row, post)
+    was = row.recorded
+    if post.get(row.seen_field, "") != row.seen:
+        now = f"现为 {row.shown}（{was.entered_by or was.party}，{shown_time(was.at)}）" if was else "现已没有记录"
+        raise RowError(f"{row.name}：您打开本页后，这一项已有他人录入的新值，{now}；本行没有记录，请核对后重新提交")
+    for text, what in ((row.reason, "评分理由"), (row.note, "备注"), (row.correction, "更正理由")):
+        _checked_text(row, text, what)
+    value = _value(row)
+    if value is None:
+        if was is not None:
+            raise RowError(f"{row.name}：已记录的值不能清空；要更正请填写新的值（允许 {row.control.allowed}）")
+        if row.reason or row.note or row.correction:
+            what = "评分理由" if row.reason else "备注" if row.note else "更正理由"
+            raise RowError(f"{row.name}：填了{what}，但没有填{'得分' if row.judged else '填报值'}"
+                           f"（允许 {row.control.allowed}）")
+        return None
+    if row.judged:
+        if not row.reason:
+            raise RowError(f"{row.name}：核查评分必须写明评分理由")
+        if was is not None and _same(row, value, row.reason):
+            return None
+        if was is not None and row.reason == was.reason:
+            raise RowError(f"{row.name}：更正已记录的得分（{row.shown}）须在评分理由中写明更正的理由")
+        return {"value": {"score": value, "reason": row.reason, "inspector": party}}
+    if was is not None and _same(row, value, "") and (not row.note or row.note == was.note):
+        return None
+    if was is not None and not row.correction:
+        raise RowError(f"{row.name}：已记录 {row.shown}，更正须写明更正理由")
+    note = "；".join(filter(None, [row.note, f"更正理由：{row.correction}" if was is not None else ""]))
+    return {"value": value, **({"note": note} if note else {})}
+
+
+def read_rows(rows: list[Row], post, party: str, username: str) -> tuple[list[PartyValue], int]:
+    """(the changed rows as PartyValues, the number of wrong rows); each wrong row carries its message."""
+    values, wrong = [], 0
+    for row in rows:
+        try:
+            data = _read_row(row, post, party)
+        except RowError as error:
+            row.error, wrong = str(error), wrong + 1
+            continue
+        if data is not None:
+            values.append(PartyValue(row.unit, row.item.id, data, entered_by=username, expected=row.seen))
+    return values, wrong
