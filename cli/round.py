@@ -239,7 +239,7 @@ def adjust(ctx, code, unit, item, value, score, reason, expect, as_json) -> None
     _open(ctx)
     from kaohe.round import actions
     row = actions.adjust(code, unit, item, reason, _actor(ctx), value=_value(value), score=_number(score, "--score"),
-                         expect=_value(expect))
+                         expect=actions.UNCHECKED if expect is None else _value(expect))
     from kaohe.round import jsondata
     before, after = jsondata.load(row.before), jsondata.load(row.after)
     if row.kind == "value":

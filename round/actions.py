@@ -61,6 +61,7 @@ from .state import (
 
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
 KINDS = {Publication.NOTICE: "公示", Publication.FINAL: "最终结果"}
+UNCHECKED = object()  # adjust(expect=…) not given: None is a value the clerk can have seen ("nothing yet")
 
 
 @contextmanager
@@ -487,8 +488,9 @@ def enter(code: str, path: Path, actor: str) -> list[Entry]:
 
 
 def adjust(code: str, unit: str, item_id: str, reason: str, actor: str, value=None, score: Decimal | None = None,
-           expect=None, appeal: Appeal | None = None) -> Adjustment:
-    """The office changes a value, or an item's score, with a reason. `expect`: the value the clerk saw."""
+           expect=UNCHECKED, appeal: Appeal | None = None) -> Adjustment:
+    """The office changes a value, or an item's score, with a reason. `expect`: the value (or adjusted score) the
+    clerk saw, None when there was none; if it is no longer so, the change is a conflict."""
     round_ = find_round(code)
     ruleset = ruleset_of(round_)
     where = f"轮次 {code} › {unit} › {item_id}"
@@ -519,9 +521,12 @@ def adjust(code: str, unit: str, item_id: str, reason: str, actor: str, value=No
             before = data.get("adjustments", {}).get(item_id)
             old = before.get("score") if before else None
             after = {"score": score, "reason": reason, "by": actor, "at": shown(at)}
-        if expect is not None and jsondata.dump(old) != jsondata.dump(expect):
-            raise Conflict([Problem(Location(where), f"冲突：{item_id} {item.title} 的当前值已是 {jsondata.dump(old)}，"
-                                    f"不是您看到的 {jsondata.dump(expect)}；本次调整没有写入",
+        if expect is not UNCHECKED and jsondata.dump(old) != jsondata.dump(expect):
+            def said(value) -> str:
+                return "“无”" if value is None else jsondata.dump(value)
+            what = "值" if kind == "value" else "调整后得分"
+            raise Conflict([Problem(Location(where), f"冲突：{item_id} {item.title} 的当前{what}已是 {said(old)}，"
+                                    f"不是您看到的 {said(expect)}；本次调整没有写入",
                                     "请用 kaohe round status / log 查看是谁改的，再决定是否重新调整")])
         if kind == "value":
             _check_party_value(round_, ruleset, unit, item_id, after, where)

@@ -117,7 +117,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 UPLOAD_LIMIT = 20 * 1024 * 1024  # one filled workbook or YAML/JSON file
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_LIMIT + 1024 * 1024  # the whole request body, the file's form fields included
-# A department's item form has a few fields per unit: a province's 3,000 units stay within this (Django's 1,000 would not)
+# A department's item form has a few fields per unit: 3,000 units stay within this (Django's 1,000 would not)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 25_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads are spooled to a temporary file, not held in memory
 FILE_UPLOAD_PERMISSIONS = 0o600

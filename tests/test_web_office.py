@@ -260,7 +260,7 @@ def test_a_score_seen_as_unadjusted_is_a_conflict_once_someone_adjusted_it(publi
     before = written()
     second = browser.post("/office/adjust/", {"unit": UNIT_A, "item": "二.1", "expect": expect, "score": "1.5",
                                               "reason": "同时打开的页面"})
-    assert second.status_code == 400 and "冲突：二.1 的当前调整后得分已是 2，不是您看到的“无”" in page(second)
+    assert second.status_code == 400 and "冲突：二.1 农业标准化实施率 的当前调整后得分已是 2，不是您看到的 “无”" in page(second)
     assert written() == before
 
 

@@ -54,9 +54,10 @@ class AppealForm(forms.Form):
     items = forms.MultipleChoiceField(label="有异议的指标", widget=forms.CheckboxSelectMultiple,
                                       error_messages={"required": "请勾选有异议的指标（至少一项）",
                                                       "invalid_choice": "指标 %(value)s 不在本单位的评分表中"})
-    reason = forms.CharField(label="申诉理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-                             error_messages={"required": "请写明申诉理由：哪一项、为什么有异议、依据什么材料",
-                                             "max_length": "申诉理由不超过 %(limit_value)d 字（现有 %(show_value)d 字）"})
+    reason = forms.CharField(
+        label="申诉理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        error_messages={"required": "请写明申诉理由：哪一项、为什么有异议、依据什么材料",
+                        "max_length": "申诉理由不超过 %(limit_value)d 字（现有 %(show_value)d 字）"})
     files = MultipleFileField(label="附件（可选，可多选）", required=False)
 
     def __init__(self, *args, choices=(), **kwargs):

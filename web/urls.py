@@ -25,7 +25,7 @@ urlpatterns = [
     path("department/items/<str:item_id>/", party.department_item, name="department_item"),
     path("department/workbook/", party.department_workbook, name="department_workbook"),
     path("department/upload/", party.department_upload, name="department_upload"),
-    # --- the office (views/office.py) ---
+    # --- the office (views/office/) ---
     path("office/", office.dashboard, name="office"),
     path("office/score/", office.score, name="office_score"),
     # path, not str: a unit's name may hold a "/" (浙江/省); the sheet page ends in "/", the xlsx does not

@@ -11,14 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kaohe.engine import KaoheError, format_points
 from kaohe.round import actions, attachments
 from kaohe.round.audit import now
-from kaohe.round.export import rescore
 from kaohe.round.models import Appeal, AppealFile, Publication
 from kaohe.round.state import publications, ruleset_of, shown
 
 from ..access import role_required
+from ..downloads import attachment
 from ..forms import AppealForm
 from ..models import Profile
-from .unit import _attachment
+from ..results import run_results
 
 unit_only = role_required(Profile.UNIT)
 
@@ -40,7 +40,7 @@ def _window(round_) -> tuple[Publication | None, str]:
 def _choices(round_, unit: str, notice: Publication) -> list[tuple[str, str]]:
     """Every scored item of the unit's sheet in the 公示, with its score there."""
     ruleset = ruleset_of(round_)
-    result = next((r for r in rescore(round_, ruleset, notice) if r.unit == unit), None)
+    result = run_results(round_, notice.run).get(unit)
     if result is None:
         return []
     scored = {s.item.id: s for s in result.all_items()}
@@ -99,4 +99,4 @@ def unit_appeal_file(request, number: int, position: int):
                                       position=position).first()
     if found is None:
         raise Http404("没有这个附件")
-    return _attachment(bytes(found.content), found.name)
+    return attachment(bytes(found.content), found.name)

@@ -29,10 +29,10 @@ from kaohe.round.state import groups, roster, ruleset_of
 from .. import uploads
 from ..access import role_required
 from ..checking import ProblemRow, problem_rows
+from ..downloads import XLSX, attachment
 from ..entering import build_rows, read_rows
 from ..forms import UploadForm
 from ..models import Profile
-from .unit import XLSX, _attachment
 
 INSPECTION, DEPARTMENT = "inspection", "department"
 SOURCE = "网页"  # the Entry.source of a value typed on the form
@@ -228,7 +228,7 @@ def _workbook(party: Party):
         raise Http404("没有可评定的指标或单位")
     content = write_party_workbook(party.ruleset, party.kind, party.name, party.units)
     suffix = "考核组评定表" if party.kind == INSPECTION else "评定表"
-    return _attachment(content, f"{party.name}-{suffix}.xlsx", XLSX)
+    return attachment(content, f"{party.name}-{suffix}.xlsx", XLSX)
 
 
 def _refusal(where: str, message: str, hint: str = "") -> KaoheError:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.engine import KaoheError
 from kaohe.engine.render.fillin import fillin_xlsx
 from kaohe.engine.render.sheet import build_sheet
 from kaohe.round import actions
-from kaohe.round.export import rescore
 from kaohe.round.history import adjustment_notes, appeal_notes, sequence_of
 from kaohe.round.models import Submission
 from kaohe.round.notes import unit_notes
@@ -24,17 +22,12 @@ from kaohe.round.status import round_status
 from .. import uploads
 from ..access import role_required
 from ..checking import check_upload
+from ..downloads import XLSX, attachment
 from ..forms import SubmitForm, UploadForm
 from ..models import Profile
+from ..results import run_results
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 unit_only = role_required(Profile.UNIT)
-
-
-def _attachment(content: bytes, name: str, content_type: str = "application/octet-stream") -> HttpResponse:
-    return HttpResponse(content, content_type=content_type,
-                        headers={"Content-Disposition": content_disposition_header(True, name),
-                                 "X-Content-Type-Options": "nosniff"})
 
 
 def _own_submissions(profile: Profile):
@@ -58,7 +51,7 @@ def unit_home(request):
 def unit_workbook(request):
     profile = request.profile
     content = fillin_xlsx(ruleset_of(profile.round), profile.unit)
-    return _attachment(content, f"{profile.unit}-填报表.xlsx", XLSX)
+    return attachment(content, f"{profile.unit}-填报表.xlsx", XLSX)
 
 
 @require_GET
@@ -67,7 +60,7 @@ def unit_submission_file(request, version: int):
     found = _own_submissions(request.profile).filter(version=version).defer(None).first()
     if found is None:
         raise Http404("没有这一版报送")
-    return _attachment(bytes(found.content), found.file_name)
+    return attachment(bytes(found.content), found.file_name)
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,7 +118,7 @@ def unit_result(request):
         return render(request, "web/unit_result.html", {"round": profile.round, "unit": profile.unit}, status=404)
     publication = published[-1]
     ruleset = ruleset_of(profile.round)
-    result = next((r for r in rescore(profile.round, ruleset, publication) if r.unit == profile.unit), None)
+    result = run_results(profile.round, publication.run).get(profile.unit)
     if result is None:
         return render(request, "web/unit_result.html", {"round": profile.round, "unit": profile.unit,
                                                         "publication": publication}, status=404)
