@@ -33,9 +33,10 @@ def test_the_test_round_users_were_logged_when_made(fresh):
 
 
 def test_users_add_and_passwd_from_the_command_line_are_logged_with_who_did_it(fresh, tmp_path):
+    from django.conf import settings
+
     from kaohe.cli.main import cli
     from kaohe.round.verify import verify
-    from django.conf import settings
     secret = tmp_path / "pw.txt"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
     db = settings.DATABASES["default"]["NAME"]

@@ -495,6 +495,7 @@ def test_each_kind_of_value_is_refused_in_words_naming_the_item():
 
 def test_the_form_offers_choices_parts_and_whole_numbers(fresh):
     from django.template.loader import render_to_string
+
     from kaohe.round.state import find_round, ruleset_of
     from kaohe.web.views.party import Party
     round_ = find_round(CODE)
