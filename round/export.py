@@ -146,7 +146,9 @@ def manifest(round_: Round, ruleset: Ruleset, publication: Publication, since: P
 
 
 def export(code: str, out_dir: Path, number: int | None = None, since: int | None = None,
-           with_scores: bool = False, issuer: str = "") -> Exported:
+           with_scores: bool = False, issuer: str = "", workers: int | None = None) -> Exported:
+    """`workers`: processes writing the score sheets (None: as many as cores); a threaded server passes 1, since
+    forking a process whose other threads may hold locks can leave the child stuck."""
     round_ = find_round(code)
     publication, earlier = choose(round_, number, since)
     ruleset = ruleset_of(round_)
@@ -161,7 +163,8 @@ def export(code: str, out_dir: Path, number: int | None = None, since: int | Non
         extra[CHANGES_FILES[0]] = changes_xlsx(changes)
         extra[CHANGES_FILES[1]] = changes_html(changes)
     extra[MANIFEST_FILE] = manifest(round_, ruleset, publication, earlier, results, len(adjustments), len(appeals))
-    write_outputs(ruleset, results, Path(out_dir), notes=round_notes(results, adjustments, appeals), extra=extra)
+    write_outputs(ruleset, results, Path(out_dir), workers, notes=round_notes(results, adjustments, appeals),
+                  extra=extra)
     sheets = [f"{file_stem(r.unit)}{suffix}" for r in results for suffix in (".xlsx", ".html")]
     return Exported(round_.code, publication.number, publication.kind, earlier.number if earlier else None,
                     publication.run.digest, Path(out_dir), tuple(sorted([*sheets, *SUMMARY_FILES, *extra])),

@@ -56,7 +56,7 @@ def export_zip(request, number: int):
     top = file_stem(f"{round_.code}-第{number}号{actions.KINDS[found.kind]}")
     with tempfile.TemporaryDirectory(prefix="kaohe-export-") as temporary:
         try:
-            export(round_.code, Path(temporary) / "export", number=number)
+            export(round_.code, Path(temporary) / "export", number=number, workers=1)  # no fork under threads
         except KaoheError as error:
             messages.error(request, "导出没有完成：" + "；".join(problems(error)))
             return redirect("web:office_export")
