@@ -16,7 +16,7 @@ from kaohe.round import actions
 from kaohe.round.history import adjustment_notes, appeal_notes, sequence_of
 from kaohe.round.models import Submission
 from kaohe.round.notes import unit_notes
-from kaohe.round.state import deadline, publications, ruleset_of
+from kaohe.round.state import deadline, publications, ruleset_of, shown
 from kaohe.round.status import round_status
 
 from .. import uploads
@@ -127,4 +127,6 @@ def unit_result(request):
                        [n for n in appeal_notes(profile.round, ruleset, upto) if n.unit == profile.unit])
     return render(request, "web/unit_result.html", {
         "round": profile.round, "unit": profile.unit, "publication": publication,
-        "kind": actions.KINDS[publication.kind], "sheet": build_sheet(ruleset, result, notes)})
+        "kind": actions.KINDS[publication.kind], "sheet": build_sheet(ruleset, result, notes),
+        "meta": f"{actions.KINDS[publication.kind]}（第{publication.number}号发布，{shown(publication.at)}）"
+                + (f"；申诉截止 {shown(publication.appeal_until)}" if publication.appeal_until else "")})

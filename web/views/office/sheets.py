@@ -38,6 +38,12 @@ class SheetSource:
         provisional = "（暂定）" if self.run.provisional else ""
         return f"第{self.run.number}次评分{provisional}（{shown(self.run.at)}，{self.run.actor}）"
 
+    @property
+    def meta(self) -> str:
+        """The line under the sheet's heading."""
+        until = self.publication.appeal_until if self.publication is not None else None
+        return self.label + (f"；申诉截止 {shown(until)}" if until else "")
+
 
 class NoSheet(Http404):
     """The unit is on the roster but has no sheet to show yet: said on the sheet page, a plain 404 elsewhere."""
