@@ -577,8 +577,9 @@ def appeal(code: str, unit: str, items: list[str], reason: str, actor: str,
             kept = AppealFile(appeal=row, position=position, name=file.name, content=file.content,
                               digest=file.digest, at=at, actor=actor)
             kept.save()
-            audit.append("attach", f"第{number}号申诉附件{position}：{file.name}", actor=actor, at=at, round_code=code,
-                         record=kept, after={"name": file.name, "digest": file.digest, "bytes": len(file.content)})
+            audit.append("attach", f"{unit} 第{number}号申诉附件{position}：{file.name}", actor=actor, at=at,
+                         round_code=code, record=kept,
+                         after={"name": file.name, "digest": file.digest, "bytes": len(file.content)})
         return row
     return _write(write)
 

@@ -48,7 +48,7 @@ def test_an_appeal_keeps_its_files_byte_for_byte_and_seals_each(noticed):
         (1, "监测报告.pdf", PDF, hashlib.sha256(PDF).hexdigest(), "龙湾区联络员"),
         (2, "现场照片.png", PNG, hashlib.sha256(PNG).hexdigest(), "龙湾区联络员")]
     logged = list(AuditEntry.objects.filter(action="attach").order_by("seq"))
-    assert [e.summary for e in logged] == ["第1号申诉附件1：监测报告.pdf", "第1号申诉附件2：现场照片.png"]
+    assert [e.summary for e in logged] == ["龙湾区 第1号申诉附件1：监测报告.pdf", "龙湾区 第1号申诉附件2：现场照片.png"]
     assert [e.record_digest for e in logged] == [f.seal_digest() for f in kept]
     assert ok(kaohe(noticed, "verify")).startswith("核验通过：")
 
@@ -92,7 +92,7 @@ def test_the_command_line_attaches_files_and_verify_finds_one_changed(noticed, t
     assert execute("UPDATE round_appealfile SET content = %s", [b"%PDF-1.4 forged"]) == 1
     found = kaohe(noticed, "verify")
     assert found.exit_code == 1
-    assert "[记录] 申诉附件 #1 与日志第" in found.stdout and "（被改动）：第1号申诉附件1：监测报告.pdf" in found.stdout
+    assert "[记录] 申诉附件 #1 与日志第" in found.stdout and "（被改动）：龙湾区 第1号申诉附件1：监测报告.pdf" in found.stdout
 
 
 def test_the_command_line_names_a_refused_file(noticed, tmp_path):

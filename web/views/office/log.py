@@ -13,9 +13,11 @@ from kaohe.round.history import value_text
 from kaohe.round.models import AuditEntry
 from kaohe.round.state import roster, shown
 
+from ...models import Profile
 from .common import office_only
 
 LOG_PAGE = 100
+ROLE_NAMES = dict(Profile.ROLES)
 ACTIONS = {"new": "建立轮次", "ruleset_file": "细则文件", "roster": "名单", "deadline": "报送截止",
            "assign": "考核组分工", "submit": "报送", "enter": "评定", "adjust": "调整", "appeal": "申诉",
            "attach": "申诉附件", "decide": "申诉决定", "score": "评分", "publish": "发布", "account": "用户"}
@@ -31,6 +33,8 @@ def _field(key: str, value) -> str:
         return value[:12]
     if key == "kind" and value in actions.KINDS:
         return actions.KINDS[value]
+    if key == "role" and value in ROLE_NAMES:
+        return ROLE_NAMES[value]
     return value_text(value)
 
 
