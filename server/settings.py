@@ -63,6 +63,7 @@ TEMPLATES = [{
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
+        "kaohe.web.context_processors.round_closed",
     ]},
 }]
 

@@ -346,7 +346,7 @@ def test_the_final_result_is_refused_while_an_appeal_is_undecided_then_published
     assert "已发布第2号：最终结果" in text
     table = text.split('id="publications"')[1]
     assert "<td>第1号</td><td>公示</td>" in table and "<td>第2号</td><td>最终结果</td>" in table
-    assert 'id="publish-form"' not in text and "本轮次已结束，不能再发布" in text
+    assert 'id="publish-form"' not in text and "本轮次已结束，不再受理发布" in text
     before = written()
     again = browser.post("/office/publish/", {"kind": "final", "note": ""})
     assert again.status_code == 400 and "本轮次已公布最终结果，不能再发布" in page(again) and written() == before

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,21 +126,24 @@ def answers(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="package")
-def live_server(tmp_path_factory):
-    """`kaohe serve` on a fresh 温州 2014 round in a temporary folder, made with the command line: the round,
-    its users (USERS, all with PASSWORD), then the server on a free loopback port. Yields a LiveServer;
-    stopped at the end (terminate, then kill), also when a test fails."""
-    folder = tmp_path_factory.mktemp("live")
+def make_round(folder: Path, users: dict[str, tuple[str, list[str]]]) -> Path:
+    """A fresh 温州 2014 round made with the command line, as the office's clerk makes one, and its users (all
+    with PASSWORD). Returns the database's path."""
     db = folder / "round.sqlite3"
     groups = [f"--group={group}={','.join(units)}" for group, units in GROUPS.items()]
     kaohe(db, "round", "new", WENZHOU, "--code", CODE, "--deadline", "2099-01-31", *groups)
     secret = folder / "password.txt"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
-    for name, (role, whose) in USERS.items():
+    for name, (role, whose) in users.items():
         kaohe(db, "users", "add", name, "--role", role, "--round", CODE, *whose, "--password-file", secret)
     secret.unlink()
+    return db
 
+
+@contextmanager
+def serving(folder: Path, db: Path):
+    """`kaohe serve` on `db` at a free loopback port, until the block ends (terminate, then kill), also when a
+    test fails. Yields a LiveServer."""
     port = free_port()
     log = folder / "serve.log"
     with open(log, "wb") as output:
@@ -161,3 +165,31 @@ def live_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="package")
+def live_server(tmp_path_factory):
+    """`kaohe serve` on a fresh 温州 2014 round (make_round with USERS) in a temporary folder."""
+    folder = tmp_path_factory.mktemp("live")
+    with serving(folder, make_round(folder, USERS)) as server:
+        yield server
+
+
+def open_page(browser):
+    """A page in a browser context of its own (its own cookies), as the `page` fixture opens one, for a test that
+    keeps one person's page over several steps; page.seen records what it did. Close with page.context.close()."""
+    context = browser.new_context(viewport=SCREEN, locale="zh-CN", accept_downloads=True)
+    context.set_default_timeout(10_000)
+    opened = context.new_page()
+    seen = Seen()
+    opened.on("request", lambda request: seen.requests.append(request.url))
+    opened.on("console", seen.console)
+    opened.on("pageerror", lambda error: seen.errors.append(f"page error: {error}"))
+    opened.seen = seen
+    return opened
+
+
+def fits_the_screen(page) -> None:
+    """No horizontal scroll on an office screen (1366×768)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url}：页面宽 {width}px，1366×768 的屏幕上要横向滚动"

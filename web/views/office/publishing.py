@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from kaohe.engine import KaoheError
 from kaohe.round import actions
-from kaohe.round.models import Appeal, Publication
+from kaohe.round.models import Appeal
 from kaohe.round.state import shown
 
 from .common import actor, office_only, problems, publications_of
@@ -34,6 +34,5 @@ def publish(request):
             return redirect("web:office_publish")
     return render(request, "web/office_publish.html", {
         "round": round_, "form": form, "problems": refused, "published": publications_of(round_),
-        "pending": Appeal.objects.filter(round=round_, decision__isnull=True).count(),
-        "closed": Publication.objects.filter(round=round_, kind=Publication.FINAL).first()},
+        "pending": Appeal.objects.filter(round=round_, decision__isnull=True).count()},
         status=400 if request.method == "POST" else 200)
