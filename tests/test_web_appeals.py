@@ -47,7 +47,7 @@ def test_before_the_notice_there_is_no_form_and_a_post_writes_nothing(fresh):
 def test_the_form_offers_the_units_own_items_with_their_scores_in_the_notice(published):
     text = page(client(USER_A).get("/unit/appeal/"))
     assert "申诉截止 <strong>2099-01-31 08:00</strong>" in text and "申诉请向市质强办书面提出" in text
-    assert 'value="一.1"' in text and "一.7 地表水Ⅲ类以上水质比例（分值 3，公示得分 2）" in text
+    assert 'value="一.1"' in text and "一.7 地表水Ⅲ类以上水质比例（分值3分，公示得分2分）" in text
     assert "二.7 " in text and "提交申诉" in text
 
 

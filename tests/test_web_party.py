@@ -177,14 +177,14 @@ def test_scores_out_of_range_or_off_step_are_refused_naming_the_item_and_nothing
     response = score(client(INSPECTOR), {0: ("4.5", "超过分值"), 1: ("1.3", "不是半分"), 2: ("5", "这一行没有错")})
     text = page(response)
     assert response.status_code == 400
-    assert f"{OUR_UNIT} {NAMES['二.7']}：得分 4.5 超出允许范围（0–4分，按0.5分计）" in text
-    assert f"{OUR_UNIT} {NAMES['二.14']}：得分 1.3 不是 0.5 的整数倍（允许 0–5分，按0.5分计）" in text
+    assert f"{OUR_UNIT} {NAMES['二.7']}：得分 4.5分 超出允许范围（0–4分，按0.5分计）" in text
+    assert f"{OUR_UNIT} {NAMES['二.14']}：得分 1.3分 不是 0.5分 的整数倍（允许 0–5分，按0.5分计）" in text
     assert "有2行填写有误，本次没有记录任何内容" in text
     assert 'name="value-2" value="5"' in text and ">这一行没有错</textarea>" in text  # the form comes back as typed
     assert written() == before
 
 
-@pytest.mark.parametrize("value, message", [("-0.5", "得分 -0.5 超出允许范围（0–4分"), ("三分", "得分应为数字"),
+@pytest.mark.parametrize("value, message", [("-0.5", "得分 -0.5分 超出允许范围（0–4分"), ("三分", "得分应为数字"),
                                             ("NaN", "得分应为数字"), ("1e400", "得分应为数字")])
 def test_a_score_that_is_not_a_number_in_range_is_refused(fresh, value, message):
     before = written()

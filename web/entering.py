@@ -251,11 +251,12 @@ def _number(row: Row, text: str, what: str) -> Decimal:
         number = None
     if number is None or number_problem(number):
         raise RowError(f"{row.name}：{what}应为数字（允许 {c.allowed}），实际填了“{text[:MAX_INPUT]}”")
+    measure = c.measure or ("分" if c.kind == SCORE else "")
     if (c.low is not None and number < c.low) or (c.high is not None and number > c.high):
-        raise RowError(f"{row.name}：{what} {format_points(number)}{c.measure} 超出允许范围（{c.allowed}）")
+        raise RowError(f"{row.name}：{what} {format_points(number)}{measure} 超出允许范围（{c.allowed}）")
     if c.step and number / c.step != (number / c.step).to_integral_value():
-        raise RowError(f"{row.name}：{what} {format_points(number)} 不是 {format_points(c.step)} 的整数倍"
-                       f"（允许 {c.allowed}）")
+        raise RowError(f"{row.name}：{what} {format_points(number)}{measure} 不是 {format_points(c.step)}{measure} "
+                       f"的整数倍（允许 {c.allowed}）")
     if c.kind == WHOLE and number != number.to_integral_value():
         raise RowError(f"{row.name}：{what} {format_points(number)} 不是整数（允许 {c.allowed}）")
     return number

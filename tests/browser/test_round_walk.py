@@ -264,7 +264,7 @@ def test_2_the_inspection_group_scores_the_unit_on_its_form(people, server):
     assert page.inner_text("#refused").startswith("有1行填写有误，本次没有记录任何内容")
     refused_as_expected(page)
     error = page.inner_text("#row-0 .row-error")
-    assert error == f"{UNIT} {items[0]}：得分 5 超出允许范围（0–4分，按0.5分计）", error
+    assert error == f"{UNIT} {items[0]}：得分 5分 超出允许范围（0–4分，按0.5分计）", error
     assert page.locator("#rows td.recorded:has-text('未录入')").count() == len(JUDGED)
     assert status_of(server, UNIT)["owed_inspection"] == list(JUDGED), "a refused form records nothing"
     fits_the_screen(page)
@@ -399,7 +399,7 @@ def test_5_the_unit_appeals_with_a_reason_and_attachments(people, server, walked
     page.wait_for_url("**/unit/appeal/")
     assert NOTICE_NOTE in page.inner_text("main")
     choice = page.locator("label.choice", has=page.locator(f"input[value='{APPEALED}']"))
-    assert choice.inner_text().strip() == f"{APPEALED} 地表水Ⅲ类以上水质比例（分值 3，公示得分 2）"
+    assert choice.inner_text().strip() == f"{APPEALED} 地表水Ⅲ类以上水质比例（分值3分，公示得分2分）"
     report, photo = tmp_path / "水质监测复核报告.pdf", tmp_path / "采样点照片.png"
     report.write_bytes(attachment_pdf())
     photo.write_bytes(PNG)

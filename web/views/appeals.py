@@ -47,8 +47,8 @@ def _choices(round_, unit: str, notice: Publication) -> list[tuple[str, str]]:
     choices = []
     for item in ruleset.leaves():
         found = scored.get(item.id)
-        shown = format_points(found.score) if found is not None and found.score is not None else "未评分"
-        choices.append((item.id, f"{item.id} {item.title}（分值 {format_points(item.points)}，公示得分 {shown}）"))
+        shown = f"{format_points(found.score)}分" if found is not None and found.score is not None else "未评分"
+        choices.append((item.id, f"{item.id} {item.title}（分值{format_points(item.points)}分，公示得分{shown}）"))
     return choices
 
 
