@@ -27,7 +27,8 @@ demo: $(STAMP)
 
 # The round tests need a real PostgreSQL: tests/postgres.sh installs Debian's postgresql package when it is
 # missing (as root); the tests start a throwaway server of their own. The browser tests drive Debian's
-# Chromium through Playwright: tests/browser.sh installs the chromium and fonts-noto-cjk packages likewise.
+# Chromium through Playwright and Debian's Firefox through Marionette: tests/browser.sh installs the chromium,
+# firefox-esr and fonts-noto-cjk packages likewise.
 test: $(STAMP)
 	bash tests/postgres.sh
 	bash tests/browser.sh
