@@ -77,18 +77,11 @@ class Seen:
 @pytest.fixture
 def page(browser):
     """A fresh page (its own cookies) at office-screen size, in Chinese; page.seen records what it did."""
-    context = browser.new_context(viewport=SCREEN, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(10_000)
-    opened = context.new_page()
-    seen = Seen()
-    opened.on("request", lambda request: seen.requests.append(request.url))
-    opened.on("console", seen.console)
-    opened.on("pageerror", lambda error: seen.errors.append(f"page error: {error}"))
-    opened.seen = seen
+    opened = open_page(browser)
     try:
         yield opened
     finally:
-        context.close()
+        opened.context.close()
 
 
 @dataclass
