@@ -26,11 +26,21 @@ def to_decimals(value):
     return value
 
 
-@pytest.mark.parametrize("method", sorted(METHODS))
-def test_reference_example_runs_as_written(tmp_path, method):
-    blocks = re.findall(r"```yaml\n(.*?)```", SECTIONS[method], flags=re.S)
-    rule, filled = yaml.safe_load(blocks[0]), yaml.safe_load(blocks[1])
-    score, reason = re.search(r"^> 结果：(\S+) 分 —— (.+)$", SECTIONS[method], flags=re.M).groups()
+EXAMPLE = re.compile(r"```yaml\n# 细则\n(.*?)```\n```yaml\n# 填报[^\n]*\n(.*?)```\n> 结果：(\S+) 分 —— ([^\n]+)$",
+                     flags=re.M | re.S)
+EXAMPLES = [(method, number, *found) for method in sorted(SECTIONS)
+            for number, found in enumerate(EXAMPLE.findall(SECTIONS[method]), start=1)]
+
+
+def test_every_method_section_has_an_example():
+    assert {method for method, *_ in EXAMPLES} == set(METHODS)
+
+
+@pytest.mark.parametrize(("method", "number", "rule", "filled", "score", "reason"), EXAMPLES,
+                         ids=[f"{method}-{number}" for method, number, *_ in EXAMPLES])
+def test_reference_example_runs_as_written(tmp_path, method, number, rule, filled, score, reason):
+    """Every example of every method's section: the 细则 and 填报 blocks give the 结果 line beneath them."""
+    rule, filled = yaml.safe_load(rule), yaml.safe_load(filled)
     points = str(rule.pop("points"))
     item = yaml.safe_dump(rule, allow_unicode=True)
     ruleset = one_item_ruleset(tmp_path, item, points)

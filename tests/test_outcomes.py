@@ -127,3 +127,40 @@ def test_a_missing_fact_is_reported_not_assumed(ruleset):
     result = evaluate(ruleset, [evidence_from_data(data, ruleset, "甲县.yaml", "")])[0]
     assert result.unscored == ("facts › late",)
     assert not result.complete
+
+
+# REFERENCE.md's outcome example: events of some kinds counted against a number (any_kind with at_least).
+REPEATED = """\
+  - id: repeated
+    title: 发生一般质量安全事件2起以上降一级
+    when: {fact: incidents, any_kind: [一般], at_least: 2}
+    then: {downgrade: 1}
+    citation: {source: s, clause: 第九条, text: 发生一般质量安全事件2起以上的，降一级。}
+"""
+
+
+@pytest.fixture(scope="module")
+def counting(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("counting")
+    text = ruleset_text(BODY + REPEATED).replace("period: {start: 2014-01-01, end: 2014-12-31}\n", "")
+    return load_ruleset(write(folder, text))
+
+
+ORDINARY = {"kind": "一般", "title": "某企业产品抽检不合格", "date": "2014-05-01"}
+
+
+@pytest.mark.parametrize(("incidents", "grade", "rules"), [
+    ([ORDINARY], "A", []),  # one is not two
+    ([ORDINARY, {**ORDINARY, "date": "2014-09-01"}], "B", ["repeated"]),  # 95 is A; two ordinary events: one down
+    ([ORDINARY, {**ORDINARY, "date": "2015-06-01"}], "A", []),  # the second after the counted period
+    ([ORDINARY, {**ORDINARY, "kind": "区域性"}], "D", ["veto"]),  # only 一般 events are counted by this rule
+])
+def test_events_of_some_kinds_counted_against_a_number(counting, incidents, grade, rules):
+    result = run(counting, incidents=incidents)
+    assert (result.total, result.grade, fired(result)) == (D(95), grade, rules)
+
+
+def test_the_counted_events_are_named(counting):
+    result = run(counting, incidents=[ORDINARY, {**ORDINARY, "date": "2014-09-01", "title": "某食品企业抽检不合格"}])
+    assert result.fired[0].detail == ("质量安全事件：计入2起（2014-05-01 一般 某企业产品抽检不合格；"
+                                      "2014-09-01 一般 某食品企业抽检不合格）")
