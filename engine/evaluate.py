@@ -15,6 +15,7 @@ counted back before results are returned.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -30,6 +31,10 @@ from .outcomes import apply_outcomes
 from .ranking import places
 from .scoring import assemble, score_leaf, totals
 from .triggers import RuleCondition, conditions, encode, explain
+
+# durable-rules logs any exception raised inside an action (one of ours, or Ctrl-C) before handing it back, and we
+# report it ourselves: without a handler of its own, logging's last resort would print its traceback on the terminal.
+logging.getLogger("durable").addHandler(logging.NullHandler())
 
 CHUNK = 500  # units per durable-rules session state (it misbehaves past ~46k facts in one)
 _lock = threading.Lock()

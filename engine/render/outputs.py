@@ -73,6 +73,7 @@ def write_sheets(ruleset: Ruleset, result: UnitResult, out_dir: Path, notes: Not
 
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent while it forked us
 
 
 def _render_slice(indexes: range) -> int:
@@ -124,7 +125,18 @@ def _write_sheets(ruleset: Ruleset, results: list[UnitResult], folder: Path, wor
         try:
             step = -(-len(results) // (workers * 4))
             slices = [range(i, min(i + step, len(results))) for i in range(0, len(results), step)]
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
+            # Ctrl-C reaches the whole process group: a worker forked but not yet in _ignore_interrupts would die
+            # with a traceback and leave the pool waiting for it. So SIGINT stays blocked while the workers are
+            # forked (they inherit the mask, and unblock it once they ignore it); the parent's own Ctrl-C is then
+            # raised inside the `with`, which terminates the workers.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
+            except BaseException:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                raise
+            with pool:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                 # map_async + get(timeout) keeps the parent interruptible; leaving the block terminates the workers
                 done = pool.map_async(_render_slice, slices).get(timeout=24 * 3600)
             if sum(done) != len(results):
