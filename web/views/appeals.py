@@ -4,6 +4,7 @@ address or the form: an appeal can only be the user's own unit's, and only its o
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -53,8 +54,10 @@ def _choices(round_, unit: str, notice: Publication) -> list[tuple[str, str]]:
 
 
 def _own_appeals(round_, unit: str) -> list[Appeal]:
-    return list(Appeal.objects.filter(round=round_, unit=unit).select_related("decision").prefetch_related("files")
-                .defer("files__content").order_by("number"))
+    # the files' bytes (up to 20 MB each) stay in the database: the list shows only their names
+    files = Prefetch("files", queryset=AppealFile.objects.defer("content").order_by("position"))
+    return list(Appeal.objects.filter(round=round_, unit=unit).select_related("decision").prefetch_related(files)
+                .order_by("number"))
 
 
 @require_http_methods(["GET", "POST"])
