@@ -118,11 +118,28 @@ class Item:
     department: str = ""  # 考核牵头部门, as the table words it: 市住建委、市交通运输局
     provider: str = "unit"  # a key of PROVIDERS: who gives the value (for a section: what its leaves inherit)
     last_year: str = ""  # the target is the unit's own value of this item (this id) last year
+    target_filed: bool = False  # 目标备案: the unit may file its own target for this item
+    max: Decimal | None = None  # 本项最高N分: the item's own cap above its points
+    penalty: bool = False  # inside a penalty section (扣分项): scores are deductions, outside the scale
+    key: bool = False  # 关键项, ★ on the sheet
+    zero_if: tuple["Condition", ...] = ()  # preconditions: any that holds sets the item (or section) to 0
+    events: "EventSelection | None" = None  # the value is the unit's reported events of a fact, not an entry
+    value_of: str = ""  # the value is the one filed for this other item
     location: Location = field(default=Location(), compare=False)
 
     @property
     def is_leaf(self) -> bool:
         return not self.children
+
+    @property
+    def cap(self) -> Decimal:
+        """The most the item can score: its own cap where it has one (本项最高15分), else its points."""
+        return self.max if self.max is not None else self.points
+
+    @property
+    def takes_entry(self) -> bool:
+        """Whether the item reads a value of its own from `values:` (not events, not another item's value)."""
+        return self.events is None and not self.value_of
 
     @property
     def provider_label(self) -> str:
@@ -141,14 +158,64 @@ class Item:
             yield from child.walk()
 
 
+# The types an event attribute may declare; a list of choices is the fifth.
+ATTRIBUTE_TYPES = {"yes_no": "是/否", "number": "数值", "count": "个数", "text": "文字"}
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A declared attribute of a fact's events: deaths (count), responsible (yes_no), sector (one of a list)."""
+
+    name: str
+    type: str  # a key of ATTRIBUTE_TYPES, or "choice"
+    choices: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class FactSpec:
-    """An evidence field read by outcome rules rather than by an item (e.g. incidents)."""
+    """An evidence field read by outcome rules or items rather than filed for one item (e.g. incidents)."""
 
     name: str
     title: str
     kind: str  # yes_no, events, number, count
     kinds: tuple[str, ...] = ()  # allowed event kinds
+    attributes: tuple[Attribute, ...] = ()  # events only
+    location: Location = field(default=Location(), compare=False)
+
+    def attribute(self, name: str) -> Attribute | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+
+@dataclass(frozen=True)
+class AttributeTest:
+    """One attribute test of `where:`: equal to a value (yes/no, a choice, text) or compared with a number."""
+
+    name: str
+    equals: Any = None  # bool or str
+    op: str = ""  # ">=", ">", "<=", "<" for numbers
+    threshold: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class EventSelection:
+    """Which of a fact's events count: of these kinds (all when empty), whose attributes pass every test."""
+
+    fact: str
+    kinds: tuple[str, ...] = ()
+    where: tuple[AttributeTest, ...] = ()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A precondition (zero_if): on a fact (yes/no, number, count, events counted) or on an item's value."""
+
+    fact: str = ""
+    item: str = ""
+    is_value: bool | None = None
+    events: EventSelection | None = None  # a fact of events: count those selected
+    op: str = ""  # ">=", ">", "<=", "<"
+    threshold: Decimal | None = None
+    text: str = ""  # the document's wording: 未制定年度方案的，本项不得分
     location: Location = field(default=Location(), compare=False)
 
 
@@ -163,8 +230,10 @@ class Trigger:
     above: Decimal | None = None
     at_most: Decimal | None = None
     below: Decimal | None = None
-    key_items: tuple[str, ...] = ()
+    where: tuple[AttributeTest, ...] = ()  # events: count only those whose attributes pass
+    key_items: tuple[str, ...] = ()  # resolved: `all` becomes every item marked key
     min_share: Decimal | None = None
+    scope: str = ""  # for a section among key_items: "whole" (its total) or "each" (each leaf under it)
 
 
 @dataclass(frozen=True)
@@ -269,6 +338,10 @@ class Event:
     date: dt.date | None = None
     title: str = ""
     files: tuple[str, ...] = ()
+    attributes: tuple[tuple[str, Any], ...] = ()  # declared attributes, in the fact's order: (deaths, 2) …
+
+    def attribute(self, name: str) -> Any:
+        return dict(self.attributes).get(name)
 
 
 @dataclass(frozen=True)
@@ -354,6 +427,7 @@ class UnitResult:
     fired: tuple[FiredOutcome, ...] = ()
     unscored: tuple[str, ...] = ()  # item ids and fact names that lack a value
     rank: int = 0
+    penalty_total: Decimal = Decimal(0)  # ≤ 0: the penalty sections' deductions, already in `total`
 
     @property
     def complete(self) -> bool:
