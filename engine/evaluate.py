@@ -29,7 +29,8 @@ from .methods import needs_cohort
 from .model import Evidence, FiredOutcome, ItemResult, Ruleset, UnitResult
 from .outcomes import apply_outcomes
 from .ranking import places
-from .scoring import assemble, score_leaf, totals
+from .scoring import apply_preconditions, assemble, penalties, preconditions, score_leaf, totals
+from .selection import item_value
 from .triggers import RuleCondition, conditions, encode, explain
 
 # durable-rules logs any exception raised inside an action (one of ours, or Ctrl-C) before handing it back, and we
@@ -117,12 +118,16 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
     solo = [leaf for leaf in leaves if not needs_cohort(leaf.method)]
     cohort = [leaf for leaf in leaves if needs_cohort(leaf.method)]
     leaf_results: list[dict[str, ItemResult]] = [
-        {leaf.id: score_leaf(leaf, evidence) for leaf in solo} for evidence in batch
+        {leaf.id: score_leaf(leaf, evidence, ruleset=ruleset) for leaf in solo} for evidence in batch
     ]
     absent = _absent(ruleset, batch)
     for leaf in cohort:
-        _score_cohort(leaf, batch, leaf_results, absent)
-    trees = [tuple(assemble(item, results) for item in ruleset.items) for results in leaf_results]
+        _score_cohort(ruleset, leaf, batch, leaf_results, absent)
+    checks = [preconditions(ruleset, evidence) for evidence in batch]
+    for check, results in zip(checks, leaf_results, strict=True):
+        apply_preconditions(ruleset, check, results)
+    trees = [tuple(assemble(item, results, check) for item in ruleset.items)
+             for results, check in zip(leaf_results, checks, strict=True)]
     encoded = [encode(compiled.conditions, ruleset, e, r) for e, r in zip(batch, leaf_results, strict=True)]
     fired = _fire(compiled, [fact for fact, _ in encoded])
     sums = [totals(ruleset, tree) for tree in trees]
@@ -150,7 +155,7 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
             unit=evidence.unit, evidence=evidence, items=trees[i], regular_total=regular, bonus_total=bonus,
             total=total, graded_total=graded[i], band_grade=band_grade, grade=grade,
             grade_reason="；".join([band_reason] + notes), fired=tuple(outcomes),
-            unscored=tuple(sorted(unscored, key=order)), rank=ranks[i]))
+            unscored=tuple(sorted(unscored, key=order)), rank=ranks[i], penalty_total=penalties(trees[i])))
     return results
 
 
@@ -169,14 +174,15 @@ def _provisional(absent: tuple[str, ...]) -> str:
     return f"暂定：名单中还有{len(absent)}个单位未参评，名次可能变化"
 
 
-def _score_cohort(leaf, batch: list[Evidence], leaf_results: list[dict[str, ItemResult]],
+def _score_cohort(ruleset: Ruleset, leaf, batch: list[Evidence], leaf_results: list[dict[str, ItemResult]],
                   absent: tuple[str, ...] = ()) -> None:
     """Rank-based leaves: places among the units that gave a value."""
-    given = [i for i, e in enumerate(batch) if e.entries.get(leaf.id) and e.entries[leaf.id].value is not None]
-    values: list[Decimal] = [batch[i].entries[leaf.id].value for i in given]
+    found = [item_value(leaf, ruleset, e)[0] for e in batch]
+    given = [i for i, value in enumerate(found) if value is not None]
+    values: list[Decimal] = [Decimal(found[i]) for i in given]
     spots = dict(zip(given, places(values, leaf.params.order == "higher_better"), strict=True))
     for i, evidence in enumerate(batch):
-        result = score_leaf(leaf, evidence, (spots[i], len(given)) if i in spots else None)
+        result = score_leaf(leaf, evidence, (spots[i], len(given)) if i in spots else None, ruleset)
         if absent and result.score is not None:
             result = replace(result, reason=f"{result.reason}（{_provisional(absent)}）")
         leaf_results[i][leaf.id] = result

@@ -75,6 +75,8 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
             problems.add(where, f'"{item_id}" 是分组指标，按其下级指标填报')
         elif item_id not in leaves:
             problems.add(where, f'细则中没有指标 "{item_id}"', did_you_mean(item_id, leaves))
+        elif not leaves[item_id].takes_entry:
+            problems.add(where, _not_filed(leaves[item_id], ruleset))
         else:
             entries[item_id] = _entry(leaves[item_id], raw, where, problems)
     targets, target_sources = {}, {}
@@ -88,6 +90,10 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
             problems.add(where, f'细则中没有指标 "{item_id}"，无法备案目标', did_you_mean(item_id, leaves))
         elif item.target is None and not _takes_target(item):
             problems.add(where, f'指标 "{item_id}" 的评分方法 {item.method} 不使用目标值')
+        elif not item.target_filed:
+            fixed = f"（{format_points(item.target)}{item.unit}）" if item.target is not None else ""
+            problems.add(where, f"指标 {item.id}「{item.title}」的目标由细则规定{fixed}，不接受单位备案",
+                         "细则中标明 target_filed: true（目标备案）的指标才可备案目标；请删除这一行")
         else:
             if isinstance(raw, dict):  # {value, source}: a target the record filled in, saying where from
                 t = Fields(raw, where.path, problems, at=where)
@@ -140,9 +146,11 @@ def _adjustments(table: dict, leaves: dict[str, Item], problems: Problems) -> di
         reason = a.text("reason")
         if not reason.strip():
             problems.add(a.where("reason"), f"调整 {item.id} {item.title} 的得分必须写明理由")
-        if score is not None and not (0 <= score <= item.points):
+        low, high = ((-item.points if item.points else None, Decimal(0)) if item.penalty else (Decimal(0), item.cap))
+        if score is not None and not ((low is None or low <= score) and score <= high):
+            shown = f"{format_points(low)}–{format_points(high)}" if low is not None else "不大于0"
             problems.add(a.where("score"), f"调整后的得分 {format_points(score)} 超出 {item.id} {item.title} 的"
-                                           f"分值范围 0–{format_points(item.points)}")
+                                           f"分值范围 {shown}")
         adjustment = ScoreAdjustment(score, reason, a.text("by", ""), a.text("at", ""))
         a.done()
         if score is not None:
@@ -169,6 +177,15 @@ def _check_unit(unit: str, where: Location, ruleset: Ruleset, problems: Problems
                      did_you_mean(unit, ruleset.units) or roster)
 
 
+def _not_filed(item: Item, ruleset: Ruleset) -> str:
+    """Why an item takes no value of its own in `values:`."""
+    named = f"指标 {item.id}「{item.title}」"
+    if item.events is not None:
+        title = next((s.title for s in ruleset.facts if s.name == item.events.fact), item.events.fact)
+        return f"{named}按事实「{title}」中的事件计分，不另填报值；请在 facts › {item.events.fact} 中逐起填写事件"
+    return f"{named}读取 {item.value_of} 的填报值，不另填报；请只填 {item.value_of}"
+
+
 def _takes_target(item: Item) -> bool:
     from .methods import needs_target
     return bool(item.method) and needs_target(item.method)
@@ -176,17 +193,18 @@ def _takes_target(item: Item) -> bool:
 
 def _entry(item: Item, raw: Any, where: Location, problems: Problems) -> Entry:
     # A mapping is the full entry (value, files, self_score, note), except that a judged item's
-    # value is itself a mapping: {score, reason}, taken as the value when no "value" key is given.
-    if isinstance(raw, dict) and ("value" in raw or item.value_kind != "judgement"):
+    # value is itself a mapping ({score, reason}), and so is a checklist's ({情形: 次数}): taken as the value
+    # when no "value" key is given.
+    if isinstance(raw, dict) and ("value" in raw or item.value_kind not in ("judgement", "checklist")):
         f = Fields(raw, where.path, problems)
         value = f.raw("value")
         value_where = f.where("value")
         entry = dict(files=f.texts("files"), self_score=f.decimal("self_score", None, minimum=Decimal(0)),
                      note=f.text("note", ""))
         f.done()
-        if entry["self_score"] is not None and entry["self_score"] > item.points:
+        if entry["self_score"] is not None and entry["self_score"] > item.cap and not item.penalty:
             problems.add(f.where("self_score"),
-                         f"自评得分 {entry['self_score']} 分超过本项分值 {format_points(item.points)} 分")
+                         f"自评得分 {entry['self_score']} 分超过本项分值 {format_points(item.cap)} 分")
     else:
         value, value_where, entry = raw, where, {}
     typed = None if value is None else _typed(item, value, value_where, problems)
@@ -222,6 +240,8 @@ def _typed(item: Item, value: Any, where: Location, problems: Problems) -> Any:
         if len(set(listed)) != len(listed):
             problems.add(where, "同一部分填报了不止一次")
         return None if unknown else tuple(listed)
+    elif kind == "checklist":
+        return _checklist(item, value, where, problems)
     elif kind == "count":
         if isinstance(value, list):
             return len(value)  # a list of the missing elements or events counts itself
@@ -233,6 +253,48 @@ def _typed(item: Item, value: Any, where: Location, problems: Problems) -> Any:
     elif kind == "judgement":
         return _judgement(item, value, where, problems)
     return None
+
+
+def _checklist(item: Item, value: Any, where: Location, problems: Problems) -> tuple[tuple[str, int], ...] | None:
+    """The situations found: a list of names (each once) or name → number of times; kept in the ruleset's order."""
+    p = item.params
+    names = p.names()
+    shown = "、".join(names)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        if len(set(value)) != len(value):
+            problems.add(where, "同一情形填报了不止一次；按次计的情形请写成 {情形: 次数}")
+            return None
+        found = {name: 1 for name in value}
+    elif isinstance(value, dict):
+        found = {}
+        for name, times in value.items():
+            at = location_of(value, name, where).at(where.path)
+            if not (isinstance(times, Decimal) and times >= 0 and times == times.to_integral_value()):
+                if isinstance(times, bool) or times in YES or times in NO:  # 是/否 for a situation found once
+                    times = Decimal(1 if times is True or times in YES else 0)
+                else:
+                    problems.add(at, f"{item.id}「{item.title}」情形「{name}」应填次数（不小于0的整数）或 是/否，"
+                                     f"实际为{describe(times)}")
+                    continue
+            found[str(name)] = int(times)
+    else:
+        problems.add(where, f"{item.id}「{item.title}」应填存在的情形的列表，或 {{情形: 次数}}，可选：{shown}；"
+                            f"实际为{describe(value)}")
+        return None
+    ok = True
+    for name, times in found.items():
+        entry = p.entry(name)
+        if entry is None:
+            problems.add(where, f'"{name}" 不是 {item.id}「{item.title}」列出的情形，可选：{shown}',
+                         did_you_mean(name, names))
+            ok = False
+        elif times > 1 and not entry.per:
+            problems.add(where, f"{item.id}「{item.title}」情形「{name}」不按次计，只能填 是/否（或 0、1），"
+                                f"实际为 {times}")
+            ok = False
+    if not ok:
+        return None
+    return tuple((name, found[name]) for name in names if found.get(name, 0) > 0)
 
 
 def _number(item: Item, value: Any, where: Location, problems: Problems, what: str = "填报值") -> Decimal | None:
@@ -282,6 +344,39 @@ def _judgement(item: Item, value: Any, where: Location, problems: Problems) -> J
     return Judgement(score, reason, inspector) if score is not None and reason else None
 
 
+def _attribute(attribute, e: Fields, spec: FactSpec) -> Any:
+    """One declared attribute of an event, typed: 是/否, a count, a number, one of the choices, or text."""
+    raw = e.raw(attribute.name)
+    what = f"{spec.title}的属性「{attribute.name}」"
+    if attribute.type == "yes_no":
+        if isinstance(raw, bool) or raw in YES or raw in NO:
+            return raw if isinstance(raw, bool) else raw in YES
+        e.problems.add(e.where(attribute.name), f"{what}应填 是/否，实际为{describe(raw)}")
+    elif attribute.type in ("count", "number"):
+        number = raw
+        if isinstance(raw, str):
+            try:
+                number = Decimal(raw.strip())
+            except InvalidOperation:
+                number = None
+        whole = attribute.type == "count"
+        if (isinstance(number, Decimal) and not isinstance(number, bool) and number.is_finite()
+                and (not whole or (number >= 0 and number == number.to_integral_value()))):
+            return int(number) if whole else number
+        e.problems.add(e.where(attribute.name),
+                       f"{what}应填{'不小于0的整数' if whole else '数字'}，实际为{describe(raw)}")
+    elif attribute.type == "choice":
+        text = format_points(raw) if isinstance(raw, Decimal) and not isinstance(raw, bool) else raw
+        if text in attribute.choices:
+            return text
+        e.problems.add(e.where(attribute.name),
+                       f"{what}应为 {'、'.join(attribute.choices)} 之一，实际为{describe(raw)}",
+                       did_you_mean(str(raw), attribute.choices))
+    else:
+        return str(raw)
+    return None
+
+
 def _fact(spec: FactSpec, raw: Any, where: Location, problems: Problems) -> Any:
     if spec.kind == "yes_no":
         if isinstance(raw, bool):
@@ -310,8 +405,10 @@ def _fact(spec: FactSpec, raw: Any, where: Location, problems: Problems) -> Any:
                 continue
             e = Fields(entry, path, problems)
             kind = e.choice("kind", spec.kinds) if spec.kinds else e.text("kind")
+            attributes = tuple((a.name, _attribute(a, e, spec)) for a in spec.attributes if e.has(a.name)
+                               and e.data[a.name] is not None)
             events.append(Event(kind=kind, date=e.date("date", None), title=e.text("title", ""),
-                                files=e.texts("files")))
+                                files=e.texts("files"), attributes=tuple(x for x in attributes if x[1] is not None)))
             e.done()
         return tuple(events)
     return None

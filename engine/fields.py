@@ -14,6 +14,7 @@ from .errors import Location, Problems, did_you_mean
 from .loading import Mapping, Sequence, location_of
 
 _MISSING = object()
+REQUIRED = _MISSING  # pass as a default to say "no default: the key must be written"
 
 
 def describe(value: Any) -> str:

@@ -203,6 +203,7 @@ class EventSelection:
     fact: str
     kinds: tuple[str, ...] = ()
     where: tuple[AttributeTest, ...] = ()
+    location: Location = field(default=Location(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from .errors import Location, Problems, did_you_mean
 from .extends import resolve
-from .fields import Fields, describe, strict_problems
+from .fields import REQUIRED, Fields, describe, strict_problems
 from .loading import location_of
-from .methods import METHODS, needs_target
+from .methods import METHODS, deducts, needs_target
 from .model import (
     PROVIDERS,
     Band,
@@ -34,6 +34,7 @@ from .model import (
     Trigger,
     format_points,
 )
+from .patterns import check_references, check_where, read_attributes, read_conditions, read_selection, read_where
 
 ROUNDING_MODES = ("half_up", "half_even", "down", "up")
 FACT_KINDS = {"yes_no": "是/否", "events": "事件列表", "number": "数值", "count": "次数"}
@@ -85,6 +86,7 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
                                        for i, raw in enumerate(raw_outcomes)) if rule is not None)
     f.done(allowed_extra=("extends", "item_changes", "outcome_changes"))
     _check_tree(ruleset, f, problems, unsure)
+    check_references(replace(ruleset, outcomes=outcomes), problems)
     bonus_points = sum((i.points for i in items if i.bonus), ZERO)
     if not ruleset.units and f.ok:
         problems.add(f.loc, '缺少被考核单位名单 "units"')
@@ -197,28 +199,40 @@ def _facts(f: Fields, problems: Problems) -> tuple[FactSpec, ...]:
     table = f.mapping("facts", None) or {}
     for name, raw in table.items():
         s = Fields(raw, f"facts › {name}", problems, at=location_of(table, name, f.where("facts")))
-        specs.append(FactSpec(name=name, title=s.text("title"), kind=s.choice("kind", FACT_KINDS),
-                              kinds=s.texts("kinds"), location=s.loc))
+        kind = s.choice("kind", FACT_KINDS)
+        attributes = read_attributes(s)
+        if attributes and kind and kind != "events":
+            problems.add(s.where("attributes"), "只有事件列表（kind: events）的事实可以声明 attributes")
+        specs.append(FactSpec(name=name, title=s.text("title"), kind=kind, kinds=s.texts("kinds"),
+                              attributes=attributes, location=s.loc))
         s.done()
     return tuple(specs)
 
 
 def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: Citation | None,
           unsure: set[str], top: bool = False, in_bonus: bool = False, at: Location | None = None,
-          department: str = "", provider: str = "") -> Item:
+          department: str = "", provider: str = "", in_penalty: bool = False) -> Item:
     """One item and its children. `department` and `provider` are what the sections above it say (provider: only
     when one of them writes it): an item that does not say its own takes them."""
     f = Fields(raw, path, problems, at=at)
     item_id = f.text("id")
     path = f"{item_id}" if item_id else path
     f.path = path
-    points = f.decimal("points", minimum=ZERO)
+    penalty = bool(f.boolean("penalty", False))
+    if penalty and not top:
+        problems.add(f.where("penalty"), "扣分项只能是顶层指标（其下级自动计为扣分）",
+                     "把扣分项移到顶层，例如“四、扣分项”，它不计入满分")
+    in_penalty = in_penalty or penalty
+    # A penalty section's points, and its rows', are the most they deduct: optional (0, or omitted, is no limit).
+    points = f.decimal("points", ZERO if in_penalty else REQUIRED, minimum=ZERO)
     if points is None:
         unsure.add(item_id)
     bonus = bool(f.boolean("bonus", False))
     if bonus and not top:
         problems.add(f.where("bonus"), "加分项只能是顶层指标（其下级自动计为加分）",
                      "把加分项移到顶层，例如“三、加分项”")
+    if bonus and penalty:
+        problems.add(f.where("penalty"), "一个指标不能既是加分项又是扣分项")
     citation = _citation(f, problems, source_ids, required=inherited is None) or inherited
     own_provider = f.choice("provider", PROVIDERS, None)
     unknown_provider = f.has("provider") and f.data["provider"] not in (None, "") and not own_provider  # reported
@@ -226,26 +240,52 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     common = dict(id=item_id, title=f.text("title"), points=points or ZERO, citation=citation,
                   bonus=bonus or in_bonus, standard=f.text("standard", ""), content=f.text("content", ""),
                   materials=f.texts("materials"), department=f.text("department", "") or department,
+                  penalty=in_penalty, key=bool(f.boolean("key", False)), zero_if=read_conditions(f),
                   location=f.loc)
     raw_children = f.sequence("children", None)
     if raw_children:
         children = tuple(_item(child, f"{path} › children[{i + 1}]", problems, source_ids, citation, unsure,
                                in_bonus=bonus or in_bonus, at=f.element("children", i),
-                               department=common["department"], provider=provider)
+                               department=common["department"], provider=provider, in_penalty=in_penalty)
                          for i, child in enumerate(raw_children))
         f.done()
         return Item(children=children, provider=provider or "unit", **common)
+    if penalty and f.ok:
+        problems.add(f.loc, f"扣分项 {item_id}「{common['title']}」须有下级指标（各扣分情形）",
+                     "例如 children: [{id: 四.1, title: 发生较大质量事故, method: deduct_per, per: 2, counted: 起}]")
     method_name = f.text("method")
     method = METHODS.get(method_name)
     if method_name and method is None:
         problems.add(f.where("method"), f'未知的评分方法 "{method_name}"',
                      (did_you_mean(method_name, METHODS) or f"可用的评分方法：{'、'.join(METHODS)}")
                      + " 评分方法说明见 rulesets/REFERENCE.md#评分方法")
+    if in_penalty and method and not deducts(method_name):
+        problems.add(f.where("method"), f"扣分项中的指标 {item_id}「{common['title']}」不能用评分方法 {method_name}",
+                     "扣分项中可用 deduct_per（每起扣N分）或 checklist 的 faults（各情形扣分）")
+    # A penalty row without a limit is read by its method as if worth nothing; its deduction has no ceiling.
     params = method.read_params(f, points or ZERO) if method else None
     unit = f.text("unit", "")
     target = f.decimal("target", None)
     last_year = _last_year(f, item_id, method_name)
+    target_filed = bool(f.boolean("target_filed", False))
+    if target_filed and method_name and not needs_target(method_name):
+        problems.add(f.where("target_filed"), f"评分方法 {method_name} 不与目标比较，不能写 target_filed",
+                     "target_filed（目标备案）用于 threshold、deduct_below_target、base_step")
     value_range = _range(f, unit)
+    own_max = f.decimal("max", None, minimum=ZERO)
+    if own_max is not None and points is not None and own_max < points:
+        problems.add(f.where("max"), f"指标 {item_id}「{common['title']}」的最高分 {format_points(own_max)} 分"
+                                     f"低于本项分值 {format_points(points)} 分",
+                     "max 是本项可以超出分值时的上限（“本项最高15分”），应不低于 points")
+    if own_max is not None and in_penalty:
+        problems.add(f.where("max"), "扣分项中的指标不能写 max：它的 points 即最多扣的分")
+        own_max = None
+    events = read_selection(f, "events")
+    if events is not None and not unit and method and method.VALUE_KIND != "records":
+        unit = "起"  # an item that counts events counts them in 起 unless it says otherwise
+    value_of = f.text("value_of", "")
+    if events is not None and value_of:
+        problems.add(f.where("value_of"), "一个指标不能同时按事件计数（events）又读取其他指标的值（value_of）")
     # With an unknown method we cannot tell its parameters from typos: report only the method.
     f.done(allowed_extra=() if method else f.data.keys())
     provider = provider or ("inspection" if method_name == "judged" else "unit")
@@ -255,7 +295,8 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
                      '但本项和上级指标都没有写明考核牵头部门 "department"',
                      "在本项或其上级指标写明 department，例如 department: 市环保局")
     return Item(method=method_name, params=params, value_kind=method.VALUE_KIND if method else "", unit=unit,
-                target=target, value_range=value_range, provider=provider, last_year=last_year, **common)
+                target=target, value_range=value_range, provider=provider, last_year=last_year,
+                target_filed=target_filed or bool(last_year), max=own_max, events=events, value_of=value_of, **common)
 
 
 def _last_year(f: Fields, item_id: str, method_name: str) -> str:
@@ -318,18 +359,7 @@ def _outcome(raw, path: str, problems: Problems, ruleset: Ruleset, source_ids: s
 
 def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
     if w.has("key_items"):
-        ids = w.texts("key_items")
-        share = w.decimal("min_share", minimum=ZERO, maximum=Decimal(1))
-        known = {i.id for i in ruleset.all_items()}
-        for item_id in ids:
-            if item_id not in known:
-                problems.add(w.where("key_items"), f'关键项 "{item_id}" 不是本细则的指标', did_you_mean(item_id, known))
-        w.done()
-        for item_id in ids:
-            item = ruleset.item(item_id)
-            if item is not None and share is not None and not _exact(item.points * share):
-                problems.add(w.where("min_share"), f"关键项 {item_id} 的最低得分 {item.points * share} 超过6位小数")
-        return Trigger(key_items=ids, min_share=share)
+        return _key_trigger(w, ruleset, problems)
     name = w.text("fact")
     spec = next((s for s in ruleset.facts if s.name == name), None)
     if name and spec is None:
@@ -337,7 +367,7 @@ def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
                      did_you_mean(name, [s.name for s in ruleset.facts]))
     trigger = Trigger(fact=name, is_value=w.boolean("is", None), any_kind=w.texts("any_kind"),
                       at_least=w.decimal("at_least", None), above=w.decimal("above", None),
-                      at_most=w.decimal("at_most", None), below=w.decimal("below", None))
+                      at_most=w.decimal("at_most", None), below=w.decimal("below", None), where=read_where(w))
     w.done()
     for key in ("at_least", "above", "at_most", "below"):
         value = getattr(trigger, key)
@@ -350,6 +380,10 @@ def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
         problems.add(w.loc, f'事实 "{name}" 是是/否值，条件应写 is: true 或 is: false')
     if spec.kind != "yes_no" and trigger.is_value is not None:
         problems.add(w.where("is"), f'事实 "{name}" 是{FACT_KINDS.get(spec.kind, "")}，不能用 is 判断')
+    if trigger.where and spec.kind != "events":
+        problems.add(w.where("where"), f'where 只适用于事件列表，事实 "{name}" 是{FACT_KINDS.get(spec.kind, "")}')
+    elif trigger.where:
+        check_where(trigger.where, spec, problems, w.where("where"), "结果规则")
     if trigger.any_kind and spec.kind != "events":
         problems.add(w.where("any_kind"), f'any_kind 只适用于事件列表，事实 "{name}" 是{FACT_KINDS.get(spec.kind, "")}')
     for kind in trigger.any_kind:
@@ -363,6 +397,39 @@ def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
     return trigger
 
 
+def _key_trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
+    """`key_items: [一, 二.3]` or `key_items: all` (every item marked key), each below `min_share` of its points.
+    A section among them says whether its total is tested (`scope: whole`) or each leaf under it (`scope: each`)."""
+    known = {i.id: i for i in ruleset.all_items()}
+    if w.data.get("key_items") == "all":
+        w.raw("key_items")
+        ids = tuple(i.id for i in ruleset.all_items() if i.key)
+        if not ids:
+            problems.add(w.where("key_items"), "key_items: all 读取所有关键项，但没有指标标明 key: true",
+                         "在关键指标上写 key: true")
+    else:
+        ids = w.texts("key_items")
+    share = w.decimal("min_share", minimum=ZERO, maximum=Decimal(1))
+    scope = w.choice("scope", ("whole", "each"), "")
+    for item_id in ids:
+        if item_id not in known:
+            problems.add(w.where("key_items"), f'关键项 "{item_id}" 不是本细则的指标', did_you_mean(item_id, known))
+    sections = [known[i] for i in ids if i in known and known[i].children]
+    if sections and not scope:
+        named = "、".join(f"{s.id}「{s.title}」" for s in sections)
+        problems.add(w.where("key_items"), f"关键项 {named} 是分组指标：须写明按大项合计还是逐项判断",
+                     "写 scope: whole（大项得分合计低于其分值的比例即触发）"
+                     "或 scope: each（其下任一末级指标低于即触发）")
+    w.done()
+    if scope == "each":
+        ids = tuple(leaf.id for i in ids if i in known for leaf in known[i].walk() if leaf.is_leaf)
+    for item_id in ids:
+        item = known.get(item_id)
+        if item is not None and share is not None and not _exact(item.points * share):
+            problems.add(w.where("min_share"), f"关键项 {item_id} 的最低得分 {item.points * share} 超过6位小数")
+    return Trigger(key_items=ids, min_share=share, scope=scope)
+
+
 def _exact(value: Decimal) -> bool:
     """Outcome rules compare integers of millionths inside durable-rules (see triggers.py)."""
     return (value * 10**6) == (value * 10**6).to_integral_value()
@@ -374,12 +441,12 @@ def _check_tree(ruleset: Ruleset, f: Fields, problems: Problems, unsure: set[str
         if item.id in seen and item.id:
             problems.add(item.location, f'指标 id "{item.id}" 重复（第一次出现在第 {seen[item.id].location.line} 行）')
         seen.setdefault(item.id, item)
-        if item.children and not item.bonus and not unsure & {i.id for i in item.walk()}:
+        if item.children and not item.bonus and not item.penalty and not unsure & {i.id for i in item.walk()}:
             total = sum((c.points for c in item.children), ZERO)
             if total != item.points:
                 problems.add(item.location.at(item.id), f"下级指标分值之和为 {format_points(total)} 分，"
                                                         f"与本项分值 {format_points(item.points)} 分不一致")
-    regular = sum((i.points for i in ruleset.items if not i.bonus), ZERO)
+    regular = sum((i.points for i in ruleset.items if not i.bonus and not i.penalty), ZERO)
     if ruleset.items and ruleset.scale and not unsure and regular != ruleset.scale:
         problems.add(f.where("scale") if f.has("scale") else f.loc,
                      f"顶层指标分值之和为 {format_points(regular)} 分，与满分 {format_points(ruleset.scale)} 分不一致")

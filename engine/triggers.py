@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from .model import Event, Evidence, FactSpec, ItemResult, OutcomeRule, Ruleset, format_points
+from .model import Evidence, FactSpec, ItemResult, OutcomeRule, Ruleset, format_points
+from .selection import counted_events, listed
 
 SCALE = Decimal(10) ** 6
 _ROUNDING = {">=": ROUND_FLOOR, "<": ROUND_FLOOR, ">": ROUND_CEILING, "<=": ROUND_CEILING}
@@ -58,13 +59,6 @@ def _comparison(t) -> tuple[str, Decimal]:
     return ">=", Decimal(1)  # events with no comparison: at least one counted event
 
 
-def counted_events(events: tuple[Event, ...], kinds: tuple[str, ...], ruleset: Ruleset) -> list[Event]:
-    """Events of the given kinds within the period, or after it but before results are published."""
-    last = ruleset.period.events_until or ruleset.period.end
-    return [e for e in events if (not kinds or e.kind in kinds)
-            and (e.date is None or ruleset.period.start <= e.date <= last)]
-
-
 def encode(conds: tuple[RuleCondition, ...], ruleset: Ruleset, evidence: Evidence,
            leaf_scores: dict[str, ItemResult]) -> tuple[dict, list[str]]:
     """The unit's fact for durable-rules, and the names of the facts it lacks."""
@@ -89,7 +83,8 @@ def encode(conds: tuple[RuleCondition, ...], ruleset: Ruleset, evidence: Evidenc
         if spec.kind == "yes_no":
             fact[field] = value
         elif spec.kind == "events":
-            fact[field] = scaled(Decimal(len(counted_events(value, t.any_kind, ruleset))), cond.comparisons[0].op)
+            fact[field] = scaled(Decimal(len(counted_events(value, t.any_kind, ruleset, t.where))),
+                                 cond.comparisons[0].op)
         else:
             fact[field] = scaled(Decimal(value), cond.comparisons[0].op)
     return fact, missing
@@ -116,9 +111,8 @@ def explain(rule: OutcomeRule, ruleset: Ruleset, evidence: Evidence, leaf_scores
     spec = next(s for s in ruleset.facts if s.name == t.fact)
     value = evidence.facts[t.fact]
     if spec.kind == "events":
-        events = counted_events(value, t.any_kind, ruleset)
-        listed = "；".join(f"{e.date or '日期未填'} {e.kind} {e.title}".strip() for e in events)
-        return f"{spec.title}：计入{len(events)}起（{listed}）"
+        events = counted_events(value, t.any_kind, ruleset, t.where)
+        return f"{spec.title}：计入{len(events)}起（{listed(events)}）"
     if spec.kind == "yes_no":
         return f"{spec.title}：{'是' if value else '否'}"
     return f"{spec.title}：{format_points(Decimal(value))}"

@@ -31,7 +31,7 @@ outcomes:
     citation: {source: s, clause: 第七条, text: 投诉查实3次以上的，不得评为A级。}
   - id: key
     title: 质量目标得分不足六成降一级
-    when: {key_items: [一], min_share: 0.6}
+    when: {key_items: [一], min_share: 0.6, scope: whole}
     then: {downgrade: 1}
     citation: {source: s, clause: 第八条, text: 质量目标得分低于该部分分值60%的，降一级。}
 """

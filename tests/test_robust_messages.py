@@ -268,11 +268,11 @@ def test_score_sheets_and_summary_with_control_characters(tmp_path):
 
 @pytest.mark.parametrize("old, new, message", [
     ("            - {min: 5, points: 6}", "            - {min: null, points: 6}",
-     "ruleset.yaml:152:21: 应为数字，实际为空值（二.7 › brackets[1] › min）"),
+     "ruleset.yaml:155:21: 应为数字，实际为空值（二.7 › brackets[1] › min）"),
     ("            - {min: 5, points: 6}", "            - 1",
-     "ruleset.yaml:152:15: 应为映射（键: 值），实际为数字 1（二.7 › brackets[1]）"),
+     "ruleset.yaml:155:15: 应为映射（键: 值），实际为数字 1（二.7 › brackets[1]）"),
     ("levels: {试点通过验收: 4, 开展试点: 2, 未开展: 0}", "levels: {试点通过验收: 4, 开展试点: null, 未开展: 0}",
-     "ruleset.yaml:138:37: 应为数字，实际为空值（二.6 › levels › 开展试点）"),
+     "ruleset.yaml:141:37: 应为数字，实际为空值（二.6 › levels › 开展试点）"),
 ])
 def test_method_parameters_written_null_or_not_a_mapping_are_located(tmp_path, old, new, message):
     """A bracket whose min is null used to be dropped silently, and scoring then crashed on an empty table."""

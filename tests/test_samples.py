@@ -108,8 +108,8 @@ def test_bonus_lets_a_total_pass_the_scale(wenzhou):
 
 def test_a_unit_filed_target_is_used_and_said(wenzhou):
     _, results = wenzhou
-    item = next(x for x in results["瓯海区"].all_items() if x.item.id == "一.1")
-    assert item.reason == "目标≥95%（本单位备案目标），实际94.5%，低于目标0.5个百分点，每低1个百分点扣1分，得4.5分"
+    item = next(x for x in results["瓯海区"].all_items() if x.item.id == "二.2")
+    assert item.reason == "目标≥10家（本单位备案目标），实际10家，达到目标，得4分"
 
 
 def test_an_event_before_the_period_does_not_veto(wenzhou):

@@ -7,8 +7,10 @@ The reference for each is rulesets/REFERENCE.md, section 评分方法.
 from . import (
     add_per,
     all_or_nothing,
+    awards,
     base_step,
     brackets,
+    checklist,
     deduct_below_target,
     deduct_per,
     judged,
@@ -20,7 +22,7 @@ from . import (
 
 METHODS = {module.NAME: module for module in (
     all_or_nothing, levels, parts, deduct_per, add_per, threshold, deduct_below_target, base_step,
-    brackets, rank, judged,
+    brackets, rank, judged, checklist, awards,
 )}
 
 
@@ -36,3 +38,8 @@ def needs_target(name: str) -> bool:
 def needs_cohort(name: str) -> bool:
     """Methods that need the whole batch: places in the cohort."""
     return name in _COHORT
+
+
+def deducts(name: str) -> bool:
+    """Methods that can stand in a penalty section (扣分项): they word a deduction of their own."""
+    return name in METHODS and hasattr(METHODS[name], "deduct")

@@ -27,7 +27,7 @@ def read_params(fields: Fields, points: Decimal) -> Params:
 def score(item, value: int, ctx: ScoringContext) -> ItemScore:
     p = item.params
     gained = p.per * value
-    if gained > item.points:
-        return ItemScore(item.points, f"{value}{p.counted}，每{p.counted}加{pts(p.per)}分，"
-                                      f"计{pts(gained)}分，最多{pts(item.points)}分，得{pts(item.points)}分")
+    if gained > item.cap:
+        return ItemScore(item.cap, f"{value}{p.counted}，每{p.counted}加{pts(p.per)}分，"
+                                   f"计{pts(gained)}分，最多{pts(item.cap)}分，得{pts(item.cap)}分")
     return ItemScore(gained, f"{value}{p.counted}，每{p.counted}加{pts(p.per)}分，得{pts(gained)}分")

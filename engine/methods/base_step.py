@@ -56,8 +56,8 @@ def score(item, value: Decimal, ctx: ScoringContext) -> ItemScore:
         raw = p.base + change
         text = (f"{head}，{'高于' if p.direction == 'at_least' else '低于'}基准{pts(abs(better))}{unit}，"
                 f"每好于基准{pts(p.step)}{unit}加{pts(p.up)}分{rule_note}，加{pts(change)}分")
-        if raw > item.points:
-            return ItemScore(item.points, f"{text}，{pts(item.points)}分封顶，得{pts(item.points)}分")
+        if raw > item.cap:
+            return ItemScore(item.cap, f"{text}，{pts(item.cap)}分封顶，得{pts(item.cap)}分")
         return ItemScore(raw, f"{text}，得{pts(raw)}分")
     change = steps * p.down
     raw = p.base - change

@@ -21,14 +21,19 @@ class Params:
     required: int | None = None
     counted: str = "项"  # what is counted: 项, 次, 个月 …
     noun: str = "缺"  # how the count is introduced: 缺, 超期未办结, 发生 …
+    zero_if_none: bool = False  # 均未开展的不得分: nothing done scores 0 (with `required`)
 
 
 def read_params(fields: Fields, points: Decimal) -> Params:
     per = fields.decimal("per", minimum=Decimal(0))
     if per == 0:
         fields.problems.add(fields.where("per"), "每项扣分必须大于0")
-    return Params(per or Decimal(0), fields.integer("required", None), fields.text("counted", "项"),
-                  fields.text("noun", "缺"))
+    required = fields.integer("required", None)
+    zero_if_none = bool(fields.boolean("zero_if_none", False))
+    if zero_if_none and required is None and fields.has("zero_if_none"):
+        fields.problems.add(fields.where("zero_if_none"), "zero_if_none（均未开展的不得分）须与 required 同用",
+                            "写明要求的项数，例如 required: 6，填报实际完成的项数")
+    return Params(per or Decimal(0), required, fields.text("counted", "项"), fields.text("noun", "缺"), zero_if_none)
 
 
 def score(item, value: int, ctx: ScoringContext) -> ItemScore:
@@ -39,6 +44,8 @@ def score(item, value: int, ctx: ScoringContext) -> ItemScore:
     else:
         short = value
         head = f"{p.noun}{short}{p.counted}"
+    if p.zero_if_none and value == 0:
+        return ItemScore(Decimal(0), f"{head}，均未开展，不得分")
     if short == 0:
         return ItemScore(item.points, f"{head}，不扣分，得满分{pts(item.points)}分")
     lost = p.per * short
@@ -46,3 +53,12 @@ def score(item, value: int, ctx: ScoringContext) -> ItemScore:
         return ItemScore(Decimal(0), f"{head}，每{p.counted}扣{pts(p.per)}分，应扣{pts(lost)}分，扣完为止，得0分")
     return ItemScore(item.points - lost,
                      f"{head}，每{p.counted}扣{pts(p.per)}分，共扣{pts(lost)}分，得{pts(item.points - lost)}分")
+
+
+def deduct(item, value: int, ctx: ScoringContext) -> ItemScore:
+    """In a penalty section (扣分项): the deduction itself, as a negative score."""
+    p = item.params
+    head = f"{p.noun}{value}{p.counted}"
+    if value == 0:
+        return ItemScore(Decimal(0), f"{head}，不扣分")
+    return ItemScore(-p.per * value, f"{head}，每{p.counted}扣{pts(p.per)}分，扣{pts(p.per * value)}分")

@@ -2,7 +2,7 @@ import pytest
 
 from tests.helpers import D, score_one
 
-PROPORTIONAL = "method: deduct_below_target\ntarget: 92\nunit: '%'\nper: 1"
+PROPORTIONAL = "method: deduct_below_target\ntarget_filed: true\ntarget: 92\nunit: '%'\nper: 1"
 WHOLE = PROPORTIONAL + "\npartial: whole"
 ROUND_UP = PROPORTIONAL + "\npartial: round_up"
 

@@ -2,7 +2,7 @@ import pytest
 
 from tests.helpers import D, score_one
 
-AT_LEAST = "method: threshold\ntarget: 92\nunit: '%'"
+AT_LEAST = "method: threshold\ntarget_filed: true\ntarget: 92\nunit: '%'"
 AT_MOST = "method: threshold\ndirection: at_most\ntarget: 0.42\nunit: 起/万台\nrange: [0, null]"
 
 
