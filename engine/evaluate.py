@@ -24,14 +24,23 @@ from itertools import count
 from durable import lang
 
 from .errors import KaoheError, Location, Problem
-from .grading import band_for, explain_band, rank_grades, round_total
+from .grading import apply_quotas, band_for, explain_band, rank_grades, round_total
 from .methods import needs_cohort
 from .model import Evidence, FiredOutcome, ItemResult, Ruleset, UnitResult
-from .outcomes import apply_outcomes
+from .outcomes import apply_outcomes, consequence_notes
 from .ranking import places
-from .scoring import apply_preconditions, assemble, penalties, preconditions, score_leaf, totals
+from .scoring import (
+    apply_preconditions,
+    assemble,
+    penalties,
+    preconditions,
+    rescale_note,
+    score_leaf,
+    totals,
+    weighted_reason,
+)
 from .selection import item_value
-from .triggers import RuleCondition, conditions, encode, explain
+from .triggers import GRADE_FIELD, Comparison, Group, RuleCondition, conditions, encode, explain
 
 # durable-rules logs any exception raised inside an action (one of ours, or Ctrl-C) before handing it back, and we
 # report it ourselves: without a handler of its own, logging's last resort would print its traceback on the terminal.
@@ -75,15 +84,27 @@ def _recorder(compiled: CompiledRuleset, index: int):
     return lambda c: compiled.fired.append((c.m.uid, index))
 
 
+_TERMS = {
+    "==": lambda a, b: a == b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b, "<": lambda a, b: a < b,
+}
+
+
 def _expression(cond: RuleCondition):
+    """The rule's condition tree as one durable-rules expression, only for facts of its phase."""
+    return _term(cond.node) & (lang.m.phase == cond.phase)
+
+
+def _term(node: Comparison | Group):
+    if isinstance(node, Comparison):
+        return _TERMS[node.op](getattr(lang.m, node.field), node.threshold)
     expression = None
-    for comparison in cond.comparisons:
-        attribute = getattr(lang.m, comparison.field)
-        term = {
-            "==": lambda a, b: a == b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
-            "<=": lambda a, b: a <= b, "<": lambda a, b: a < b,
-        }[comparison.op](attribute, comparison.threshold)
-        expression = term if expression is None else (expression | term)
+    for part in node.parts:
+        term = _term(part)
+        if expression is None:
+            expression = term
+        else:
+            expression = (expression & term) if node.op == "all" else (expression | term)
     return expression
 
 
@@ -128,35 +149,59 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
         apply_preconditions(ruleset, check, results)
     trees = [tuple(assemble(item, results, check) for item in ruleset.items)
              for results, check in zip(leaf_results, checks, strict=True)]
+    trees = [tuple(weighted_reason(r) for r in tree) for tree in trees]
     encoded = [encode(compiled.conditions, ruleset, e, r) for e, r in zip(batch, leaf_results, strict=True)]
-    fired = _fire(compiled, [fact for fact, _ in encoded])
+    facts = [dict(fact, phase=1) for fact, _ in encoded]
+    fired = _fire(compiled, facts)
+    outcomes = [[_fired(compiled, k, ruleset, evidence, leaf_results[i], facts[i]) for k in sorted(fired[i])]
+                for i, evidence in enumerate(batch)]
+    excluded = [{label for f in unit for label in f.rule.exclude} for unit in outcomes]
     sums = [totals(ruleset, tree) for tree in trees]
     graded = [round_total(total, ruleset.grading.rounding) for _, _, total in sums]
     if ruleset.grading.by == "rank":
-        band_grades = rank_grades(graded, ruleset.grading)
+        band_grades = rank_grades(graded, ruleset.grading, excluded)
         if absent:
             band_grades = [(label, f"{reason}（{_provisional(absent)}）") for label, reason in band_grades]
     else:
         bands = [band_for(g, ruleset.grading) for g in graded]
         band_grades = [(b.label, explain_band(t, g, b, ruleset.grading))
                        for b, (_, _, t), g in zip(bands, sums, graded, strict=True)]
+    settled = [apply_outcomes(band_grades[i][0], outcomes[i], ruleset.grading.labels, ruleset)
+               for i in range(len(batch))]
+    if ruleset.grading.quotas:
+        moved = apply_quotas([grade for grade, _ in settled], graded, ruleset.grading)
+        settled = [(grade, notes + [note] if note else notes) for (grade, note), (_, notes) in
+                   zip(moved, settled, strict=True)]
+    if any(cond.phase == 2 for cond in compiled.conditions):
+        second = [dict(facts[i], phase=2, **{GRADE_FIELD: settled[i][0]}) for i in range(len(batch))]
+        later = _fire(compiled, second)
+        for i, evidence in enumerate(batch):
+            recorded = [_fired(compiled, k, ruleset, evidence, leaf_results[i], second[i]) for k in sorted(later[i])]
+            outcomes[i] += recorded
+            settled[i] = (settled[i][0], settled[i][1] + consequence_notes(recorded, ruleset))
     ranks = places(graded)
     order = _leaf_order(ruleset)
     results = []
     for i, evidence in enumerate(batch):
-        outcomes = [FiredOutcome(ruleset.outcomes[k], explain(ruleset.outcomes[k], ruleset, evidence, leaf_results[i]))
-                    for k in sorted(fired[i])]
         band_grade, band_reason = band_grades[i]
-        grade, notes = apply_outcomes(band_grade, outcomes, ruleset.grading.labels, ruleset)
-        unscored = tuple(r.item.id for r in leaf_results[i].values() if r.score is None)
+        grade, notes = settled[i]
+        folded = rescale_note(ruleset, trees[i])
+        unscored = tuple(r.item.id for r in leaf_results[i].values() if r.score is None and not r.not_applicable)
         unscored += tuple(f"facts › {name}" for name in encoded[i][1])
         regular, bonus, total = sums[i]
         results.append(UnitResult(
             unit=evidence.unit, evidence=evidence, items=trees[i], regular_total=regular, bonus_total=bonus,
             total=total, graded_total=graded[i], band_grade=band_grade, grade=grade,
-            grade_reason="；".join([band_reason] + notes), fired=tuple(outcomes),
+            grade_reason="；".join(([folded] if folded else []) + [band_reason] + notes),
+            fired=tuple(sorted(outcomes[i], key=lambda f: ruleset.outcomes.index(f.rule))),
             unscored=tuple(sorted(unscored, key=order)), rank=ranks[i], penalty_total=penalties(trees[i])))
     return results
+
+
+def _fired(compiled: CompiledRuleset, index: int, ruleset: Ruleset, evidence: Evidence,
+           leaf_results: dict[str, ItemResult], fact: dict) -> FiredOutcome:
+    cond = compiled.conditions[index]
+    return FiredOutcome(cond.rule, explain(cond, ruleset, evidence, leaf_results, fact))
 
 
 def _leaf_order(ruleset: Ruleset):

@@ -18,11 +18,25 @@ from typing import Any
 
 from .errors import KaoheError, Location, Problem, Problems, did_you_mean
 from .fields import Fields, describe
+from .linked import results_value
 from .loading import location_of, parse_text, read_document
-from .model import Entry, Event, Evidence, FactSpec, Item, Judgement, Ruleset, ScoreAdjustment, format_points
+from .model import (
+    NOT_APPLICABLE,
+    Entry,
+    Event,
+    Evidence,
+    FactSpec,
+    Item,
+    Judgement,
+    Ruleset,
+    ScoreAdjustment,
+    format_points,
+)
+from .units import accepted, convert, doubtful_scale, split
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 YES = ("是", "有", "已完成", "yes")
+NOT_APPLICABLE_WORDS = ("不适用", "未选择")  # an item that does not apply, an optional task not chosen
 NO = ("否", "无", "未完成", "no")
 MAX_UNIT_NAME = 100  # characters
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a unit name, tabs and line breaks too: it names files
@@ -66,6 +80,7 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
     sections = {item.id for item in ruleset.all_items() if item.children}
     entries = {}
     ignored = []
+    warnings: list[Problem] = []
     values = f.mapping("values") or {}
     for item_id, raw in values.items():
         where = location_of(values, item_id).at(f"values › {item_id}")
@@ -78,7 +93,7 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
         elif not leaves[item_id].takes_entry:
             problems.add(where, _not_filed(leaves[item_id], ruleset))
         else:
-            entries[item_id] = _entry(leaves[item_id], raw, where, problems)
+            entries[item_id] = _entry(leaves[item_id], raw, where, problems, warnings, file)
     targets, target_sources = {}, {}
     target_table = f.mapping("targets", None) or {}
     for item_id, raw in target_table.items():
@@ -120,7 +135,8 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
     evidence = Evidence(unit=unit, ruleset_id=ruleset_id or ruleset.id, entries=entries, targets=targets, facts=facts,
                         sample=bool(f.boolean("sample", False)), self_total=f.decimal("self_total", None),
                         note=f.text("note", ""), file=file, digest=digest, ignored=tuple(ignored),
-                        adjustments=adjustments, target_sources=target_sources)
+                        adjustments=adjustments, target_sources=target_sources,
+                        history=_history(f, ruleset, problems), warnings=tuple(warnings))
     f.raw("year", None)
     f.done()
     if problems:  # a plain dict (a test case, a program's data) has no positions: the file at least
@@ -177,6 +193,21 @@ def _check_unit(unit: str, where: Location, ruleset: Ruleset, problems: Problems
                      did_you_mean(unit, ruleset.units) or roster)
 
 
+def _history(f: Fields, ruleset: Ruleset, problems: Problems) -> dict[str, str]:
+    """`history: {2013: D}`: the unit's final grades of earlier years, read by 连续两年…… rules."""
+    table = f.mapping("history", None) or {}
+    out = {}
+    for year, grade in table.items():
+        where = location_of(table, year).at(f"history › {year}")
+        if not re.fullmatch(r"\d{4}", str(year)):
+            problems.add(where, f"年度应为四位数字，如 2013，实际为 {year}")
+        elif not isinstance(grade, str) or grade not in ruleset.grading.labels:
+            problems.add(where, f"{year}年的等次应为 {'、'.join(ruleset.grading.labels)} 之一，实际为{describe(grade)}")
+        else:
+            out[str(year)] = grade
+    return out
+
+
 def _not_filed(item: Item, ruleset: Ruleset) -> str:
     """Why an item takes no value of its own in `values:`."""
     named = f"指标 {item.id}「{item.title}」"
@@ -191,11 +222,13 @@ def _takes_target(item: Item) -> bool:
     return bool(item.method) and needs_target(item.method)
 
 
-def _entry(item: Item, raw: Any, where: Location, problems: Problems) -> Entry:
+def _entry(item: Item, raw: Any, where: Location, problems: Problems, warnings: list | None = None,
+           file: str = "") -> Entry:
     # A mapping is the full entry (value, files, self_score, note), except that a judged item's
     # value is itself a mapping ({score, reason}), and so is a checklist's ({情形: 次数}): taken as the value
     # when no "value" key is given.
-    if isinstance(raw, dict) and ("value" in raw or item.value_kind not in ("judgement", "checklist")):
+    itself = item.value_kind in ("judgement", "checklist", "ratio") or item.from_results is not None
+    if isinstance(raw, dict) and ("value" in raw or not itself):
         f = Fields(raw, where.path, problems)
         value = f.raw("value")
         value_where = f.where("value")
@@ -207,11 +240,16 @@ def _entry(item: Item, raw: Any, where: Location, problems: Problems) -> Entry:
                          f"自评得分 {entry['self_score']} 分超过本项分值 {format_points(item.cap)} 分")
     else:
         value, value_where, entry = raw, where, {}
-    typed = None if value is None else _typed(item, value, value_where, problems)
+    if item.from_results is not None and value is not None:
+        typed, derived = results_value(item, value, value_where, file, problems)
+        return Entry(item_id=item.id, value=typed, location=value_where, derived=derived, **entry)
+    typed = None if value is None else _typed(item, value, value_where, problems, warnings)
     return Entry(item_id=item.id, value=typed, location=value_where, **entry)
 
 
-def _typed(item: Item, value: Any, where: Location, problems: Problems) -> Any:
+def _typed(item: Item, value: Any, where: Location, problems: Problems, warnings: list | None = None) -> Any:
+    if item.may_not_apply and value in NOT_APPLICABLE_WORDS:
+        return NOT_APPLICABLE
     kind = item.value_kind
     if kind == "yes_no":
         if isinstance(value, bool):
@@ -242,6 +280,8 @@ def _typed(item: Item, value: Any, where: Location, problems: Problems) -> Any:
         return None if unknown else tuple(listed)
     elif kind == "checklist":
         return _checklist(item, value, where, problems)
+    elif kind == "ratio":
+        return _ratio(item, value, where, problems)
     elif kind == "count":
         if isinstance(value, list):
             return len(value)  # a list of the missing elements or events counts itself
@@ -249,10 +289,39 @@ def _typed(item: Item, value: Any, where: Location, problems: Problems) -> Any:
             return int(value)
         problems.add(where, f"应填不小于0的整数（个数、次数），实际为{describe(value)}")
     elif kind == "number":
-        return _number(item, value, where, problems)
+        return _number(item, value, where, problems, warnings=warnings)
     elif kind == "judgement":
         return _judgement(item, value, where, problems)
     return None
+
+
+def _ratio(item: Item, value: Any, where: Location, problems: Problems) -> tuple[int, int] | None:
+    """Two counts: {满意: 812, 参评: 1000} or "812/1000"; the part never more than the whole, the whole above 0."""
+    p = item.params
+    named = f"{item.id}「{item.title}」"
+    expected = f"应填 {{{p.numerator}: 人数, {p.denominator}: 人数}}，或写成“812/1000”"
+    if isinstance(value, str) and value.count("/") == 1:
+        texts = [t.strip() for t in value.split("/")]
+        try:
+            pair = [Decimal(t) for t in texts]
+        except InvalidOperation:
+            pair = None
+    elif isinstance(value, dict) and set(value) == {p.numerator, p.denominator}:
+        pair = [value[p.numerator], value[p.denominator]]
+    else:
+        pair = None
+    if pair is None or not all(isinstance(n, Decimal) and not isinstance(n, bool) and n >= 0
+                               and n == n.to_integral_value() for n in pair):
+        problems.add(where, f"{named}{expected}；实际为{describe(value)}")
+        return None
+    part, whole = (int(n) for n in pair)
+    if whole == 0:
+        problems.add(where, f"{named}的{p.denominator}为0，无法计算{p.rate}")
+        return None
+    if part > whole:
+        problems.add(where, f"{named}的{p.numerator}（{part}）多于{p.denominator}（{whole}）")
+        return None
+    return part, whole
 
 
 def _checklist(item: Item, value: Any, where: Location, problems: Problems) -> tuple[tuple[str, int], ...] | None:
@@ -297,20 +366,32 @@ def _checklist(item: Item, value: Any, where: Location, problems: Problems) -> t
     return tuple((name, found[name]) for name in names if found.get(name, 0) > 0)
 
 
-def _number(item: Item, value: Any, where: Location, problems: Problems, what: str = "填报值") -> Decimal | None:
+def _number(item: Item, value: Any, where: Location, problems: Problems, what: str = "填报值",
+            warnings: list | None = None) -> Decimal | None:
     number = value
-    if isinstance(value, str):  # "93.5%" as typed by a clerk
+    named = f"{item.id}「{item.title}」"
+    if isinstance(value, str):  # "93.5%" or "8500万元" as typed by a clerk
         text = value.strip()
         if item.unit and text.endswith(item.unit):
             text = text[: -len(item.unit)].strip()
         try:
             number = Decimal(text)
         except InvalidOperation:
-            number = None
+            number = _with_unit(item, text, where, problems, what)
+            if number is _REFUSED:
+                return None
+    elif item.unit_required and isinstance(value, Decimal) and not isinstance(value, bool):
+        problems.add(where, f"{named}的{what} {format_points(value)} 没有写明单位：本项按{item.unit}计，"
+                            f"可写{'、'.join(accepted(item.unit))}",
+                     f"例如写成 “{format_points(value)}{item.unit}”，kaohe 会换算成{item.unit}")
+        return None
     if isinstance(number, bool) or not isinstance(number, Decimal) or not number.is_finite():
         unit = f"（单位：{item.unit}）" if item.unit else ""
         problems.add(where, f"{what}应为数字{unit}，实际为{describe(value)}")
         return None
+    doubt = doubtful_scale(number, item.unit)
+    if doubt and warnings is not None:
+        warnings.append(Problem(where, f"{named}：{doubt}", "请核对后再报送；确认无误可不理会", "warning"))
     low, high = item.value_range
     if (low is not None and number < low) or (high is not None and number > high):
         shown_low = format_points(low) if low is not None else "不限"
@@ -319,6 +400,26 @@ def _number(item: Item, value: Any, where: Location, problems: Problems, what: s
                             f"{shown_low}–{shown_high}{item.unit}")
         return None
     return number
+
+
+_REFUSED = object()
+
+
+def _with_unit(item: Item, text: str, where: Location, problems: Problems, what: str):
+    """A number written with another unit of the item's family ("8500万元" in an 亿元 item), converted exactly;
+    _REFUSED (reported) when the unit is of another kind; None when the text is not a number at all."""
+    parts = split(text)
+    if parts is None or not parts[1]:
+        return None
+    number, written = parts
+    converted = convert(number, written, item.unit)
+    if converted is None:
+        units = accepted(item.unit)
+        problems.add(where, f"{item.id}「{item.title}」的{what}写的单位「{written}」与本项的单位"
+                            f"「{item.unit or '无'}」不同，无法换算",
+                     f"可写{'、'.join(units)}" if units else "请只填数字")
+        return _REFUSED
+    return converted
 
 
 def _judgement(item: Item, value: Any, where: Location, problems: Problems) -> Judgement | None:

@@ -84,6 +84,17 @@ class RankBand:
     count: int | None = None
     share: Decimal | None = None
     text: str = ""
+    vacancy: str = "pass_on"  # a place a unit may not take: pass_on (to the next eligible unit) or stay_empty
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most this many units (or this share of the batch, rounded down) in a score band: 优秀比例不超过30%."""
+
+    label: str
+    count: int | None = None
+    share: Decimal | None = None
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,8 @@ class Grading:
     rank_bands: tuple[RankBand, ...] = ()
     rounding: Rounding = Rounding(None)
     citation: Citation | None = None
+    reserved: tuple[str, ...] = ()  # grades only outcome rules give (D by veto), after the rank tiers
+    quotas: tuple[Quota, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +138,11 @@ class Item:
     zero_if: tuple["Condition", ...] = ()  # preconditions: any that holds sets the item (or section) to 0
     events: "EventSelection | None" = None  # the value is the unit's reported events of a fact, not an entry
     value_of: str = ""  # the value is the one filed for this other item
+    weight: Decimal | None = None  # a top-level section folded into the scale: 日常考核占30%
+    may_not_apply: bool = False  # the unit may answer 不适用 (no port, no mine; an optional task not chosen)
+    rescale: bool = False  # a section that folds its not-applicable items out: 按得分率折算
+    unit_required: bool = False  # a bare number is refused: the value must say its unit (万元, 亿元 …)
+    from_results: "ResultsInput | None" = None  # the value is taken from another assessment's results file
     location: Location = field(default=Location(), compare=False)
 
     @property
@@ -207,6 +225,16 @@ class EventSelection:
 
 
 @dataclass(frozen=True)
+class ResultsInput:
+    """An item whose value is a figure of another assessment's results (results.json of `kaohe score`): a county's
+    assessment of its townships feeding the city's assessment of the county."""
+
+    ruleset: str  # the id of the ruleset the results must come from
+    take: str  # average (平均总分), share (等次为 grade 的比例, %), count (等次为 grade 的个数)
+    grade: str = ""
+
+
+@dataclass(frozen=True)
 class Condition:
     """A precondition (zero_if): on a fact (yes/no, number, count, events counted) or on an item's value."""
 
@@ -235,6 +263,10 @@ class Trigger:
     key_items: tuple[str, ...] = ()  # resolved: `all` becomes every item marked key
     min_share: Decimal | None = None
     scope: str = ""  # for a section among key_items: "whole" (its total) or "each" (each leaf under it)
+    all: tuple["Trigger", ...] = ()  # every one of these holds
+    any: tuple["Trigger", ...] = ()  # at least one of these holds
+    grade: tuple[str, ...] = ()  # the grade (after the grade-changing rules) is one of these
+    last_year_grade: tuple[str, ...] = ()  # last year's final grade was one of these: 连续两年被评为D级
 
 
 @dataclass(frozen=True)
@@ -244,9 +276,11 @@ class OutcomeRule:
     id: str
     title: str
     trigger: Trigger
-    effect: str  # force_grade, downgrade, cap_grade
+    effect: str  # force_grade, downgrade, cap_grade; "" when the rule does not move the grade itself
     grade: str = ""  # for force_grade and cap_grade
     levels: int = 1  # for downgrade
+    consequence: str = ""  # 约谈, 通报批评 …: recorded on the result and the sheet
+    exclude: tuple[str, ...] = ()  # grades the unit may not be given: 不得评为优秀, 取消评优资格
     citation: Citation | None = None
     location: Location = field(default=Location(), compare=False)
 
@@ -277,6 +311,7 @@ class Ruleset:
     facts: tuple[FactSpec, ...]
     outcomes: tuple[OutcomeRule, ...]
     note: str = ""  # e.g. that the ruleset is a reconstruction
+    rescale: bool = False  # not-applicable items fold out of the whole scale: 按得分率折算
     extends: str = ""  # id@version of the parent
     digest: str = ""  # sha256 over the files read, in order
     file: str = ""
@@ -345,6 +380,22 @@ class Event:
         return dict(self.attributes).get(name)
 
 
+class NotApplicable:
+    """The value 不适用: the item does not apply to this unit."""
+
+    def __repr__(self) -> str:
+        return "不适用"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, NotApplicable)
+
+    def __hash__(self) -> int:
+        return hash("不适用")
+
+
+NOT_APPLICABLE = NotApplicable()
+
+
 @dataclass(frozen=True)
 class Entry:
     """The unit's value for one item, its 佐证材料 references and its own 自评得分 and 备注."""
@@ -354,6 +405,7 @@ class Entry:
     files: tuple[str, ...] = ()
     self_score: Decimal | None = None
     note: str = ""
+    derived: str = ""  # where a value not typed by the unit came from: 取自 … 的评分结果（文件、摘要）
     location: Location = field(default=Location(), compare=False)
 
 
@@ -382,6 +434,8 @@ class Evidence:
     ignored: tuple[str, ...] = ()  # values for items this ruleset does not have (re-scoring under a draft)
     adjustments: dict = field(default_factory=dict)  # item id → ScoreAdjustment
     target_sources: dict = field(default_factory=dict)  # item id → where a target came from (上年值，取自……)
+    history: dict = field(default_factory=dict)  # year (str) → final grade of that year: 2013 → D
+    warnings: tuple = ()  # Problems that do not stop scoring: a value likely in the wrong scale (0.936 in %)
 
 
 # --- Results ----------------------------------------------------------------------
@@ -396,6 +450,8 @@ class ItemResult:
     entry: Entry | None = None
     adjustment: ScoreAdjustment | None = None  # then `computed` is what the rules alone gave
     computed: Decimal | None = None
+    not_applicable: bool = False  # the unit answered 不适用: neither scored nor missing
+    unapplied: Decimal = Decimal(0)  # points of not-applicable items below, not yet folded out by a rescale
 
     @property
     def scored(self) -> bool:
@@ -429,6 +485,11 @@ class UnitResult:
     unscored: tuple[str, ...] = ()  # item ids and fact names that lack a value
     rank: int = 0
     penalty_total: Decimal = Decimal(0)  # ≤ 0: the penalty sections' deductions, already in `total`
+
+    @property
+    def consequences(self) -> tuple[FiredOutcome, ...]:
+        """The fired rules that record a consequence (约谈, 通报批评 …), in rule order."""
+        return tuple(f for f in self.fired if f.rule.consequence)
 
     @property
     def complete(self) -> bool:

@@ -27,7 +27,9 @@ from .model import (
     Item,
     OutcomeRule,
     Period,
+    Quota,
     RankBand,
+    ResultsInput,
     Rounding,
     Ruleset,
     Source,
@@ -35,10 +37,12 @@ from .model import (
     format_points,
 )
 from .patterns import check_references, check_where, read_attributes, read_conditions, read_selection, read_where
+from .units import UNIT_FAMILIES, convertible
 
 ROUNDING_MODES = ("half_up", "half_even", "down", "up")
 FACT_KINDS = {"yes_no": "是/否", "events": "事件列表", "number": "数值", "count": "次数"}
 EFFECTS = ("force_grade", "downgrade", "cap_grade")
+VACANCIES = ("pass_on", "stay_empty")
 ZERO = Decimal(0)
 
 
@@ -78,7 +82,7 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
         issuer=f.text("issuer"), document_number=f.text("document_number", ""),
         level=f.text("level"), units=f.texts("units"), period=period, sources=sources, scale=scale or ZERO,
         bonus_cap=ZERO, grading=grading, items=items, facts=facts, outcomes=(), note=f.text("note", ""),
-        extends=parent,
+        extends=parent, rescale=bool(f.boolean("rescale", False)),
     )
     raw_outcomes = f.sequence("outcomes", None)
     outcomes = tuple(rule for rule in (_outcome(raw, f"outcomes[{i + 1}]", problems, ruleset, source_ids,
@@ -185,13 +189,38 @@ def _grading(f: Fields, problems: Problems, source_ids: set[str]) -> Grading:
                                        share=r.decimal("share", None, minimum=ZERO, maximum=Decimal(1)),
                                        text=r.text("text", "")))
             r.done()
-        labels = [band.label for band in rank_bands]
+        vacancy = g.choice("vacancy", VACANCIES, "pass_on") or "pass_on"
+        rank_bands = [replace(band, vacancy=vacancy) for band in rank_bands]
+        labels = [band.label for band in rank_bands] + list(g.texts("reserved"))
+    quotas = _quotas(g, problems, labels) if by == "score" else ()
     g.done()
     if len(set(labels)) != len(labels):
         problems.add(g.loc, f"等次名称重复：{'、'.join(labels)}")
     if not labels and g.ok:
         problems.add(g.loc, "至少要声明一个等次")
-    return Grading(tuple(labels), by, tuple(bands), tuple(rank_bands), rounding, citation)
+    reserved = tuple(g.texts("reserved")) if by == "rank" else ()
+    return Grading(tuple(labels), by, tuple(bands), tuple(rank_bands), rounding, citation, reserved, quotas)
+
+
+def _quotas(g: Fields, problems: Problems, labels: list[str]) -> tuple[Quota, ...]:
+    """`quotas: [{label: A, share: 0.3}]`: 优秀比例不超过30% — the lowest totals beyond it go to the next band."""
+    quotas = []
+    for index, raw in enumerate(g.sequence("quotas", None)):
+        q = Fields(raw, f"grading › quotas[{index + 1}]", problems, at=g.element("quotas", index))
+        if not q.ok:
+            continue
+        quota = Quota(label=q.text("label"), count=q.integer("count", None, minimum=0),
+                      share=q.decimal("share", None, minimum=ZERO, maximum=Decimal(1)), text=q.text("text", ""))
+        q.done()
+        if quota.label and quota.label not in labels:
+            problems.add(q.where("label"), f'等次 "{quota.label}" 未在 grading 中声明',
+                         did_you_mean(quota.label, labels) or f"已声明：{'、'.join(labels)}")
+        elif quota.label == labels[-1]:
+            problems.add(q.where("label"), f"最低一档「{quota.label}」不能限定名额：超出的单位无处可去")
+        if (quota.count is None) == (quota.share is None):
+            problems.add(q.loc, "名额须写 count（个数）或 share（比例）之一")
+        quotas.append(quota)
+    return tuple(quotas)
 
 
 def _facts(f: Fields, problems: Problems) -> tuple[FactSpec, ...]:
@@ -237,19 +266,24 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     own_provider = f.choice("provider", PROVIDERS, None)
     unknown_provider = f.has("provider") and f.data["provider"] not in (None, "") and not own_provider  # reported
     provider = own_provider or provider  # "" when no section above says it either
+    weight = f.decimal("weight", None, minimum=ZERO, maximum=Decimal(1))
+    if weight is not None and not top:
+        problems.add(f.where("weight"), "权重（weight）只能写在顶层指标上：按权重折算进满分",
+                     "例如“日常考核占30%”：顶层指标 日常考核 写 weight: 0.3")
     common = dict(id=item_id, title=f.text("title"), points=points or ZERO, citation=citation,
                   bonus=bonus or in_bonus, standard=f.text("standard", ""), content=f.text("content", ""),
                   materials=f.texts("materials"), department=f.text("department", "") or department,
                   penalty=in_penalty, key=bool(f.boolean("key", False)), zero_if=read_conditions(f),
-                  location=f.loc)
+                  weight=weight, may_not_apply=bool(f.boolean("may_not_apply", False)), location=f.loc)
     raw_children = f.sequence("children", None)
     if raw_children:
         children = tuple(_item(child, f"{path} › children[{i + 1}]", problems, source_ids, citation, unsure,
                                in_bonus=bonus or in_bonus, at=f.element("children", i),
                                department=common["department"], provider=provider, in_penalty=in_penalty)
                          for i, child in enumerate(raw_children))
+        rescale = bool(f.boolean("rescale", False))
         f.done()
-        return Item(children=children, provider=provider or "unit", **common)
+        return Item(children=children, provider=provider or "unit", rescale=rescale, **common)
     if penalty and f.ok:
         problems.add(f.loc, f"扣分项 {item_id}「{common['title']}」须有下级指标（各扣分情形）",
                      "例如 children: [{id: 四.1, title: 发生较大质量事故, method: deduct_per, per: 2, counted: 起}]")
@@ -272,6 +306,10 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
         problems.add(f.where("target_filed"), f"评分方法 {method_name} 不与目标比较，不能写 target_filed",
                      "target_filed（目标备案）用于 threshold、deduct_below_target、base_step")
     value_range = _range(f, unit)
+    unit_required = bool(f.boolean("unit_required", False))
+    if unit_required and not convertible(unit):
+        problems.add(f.where("unit_required"), f"单位「{unit or '（未写）'}」没有可换算的单位，不能要求填报时写明单位",
+                     f"unit_required 用于{'、'.join(u for family in UNIT_FAMILIES for u in family)}等可换算的单位")
     own_max = f.decimal("max", None, minimum=ZERO)
     if own_max is not None and points is not None and own_max < points:
         problems.add(f.where("max"), f"指标 {item_id}「{common['title']}」的最高分 {format_points(own_max)} 分"
@@ -284,6 +322,7 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     if events is not None and not unit and method and method.VALUE_KIND != "records":
         unit = "起"  # an item that counts events counts them in 起 unless it says otherwise
     value_of = f.text("value_of", "")
+    from_results = _results_input(f, method)
     if events is not None and value_of:
         problems.add(f.where("value_of"), "一个指标不能同时按事件计数（events）又读取其他指标的值（value_of）")
     # With an unknown method we cannot tell its parameters from typos: report only the method.
@@ -296,7 +335,31 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
                      "在本项或其上级指标写明 department，例如 department: 市环保局")
     return Item(method=method_name, params=params, value_kind=method.VALUE_KIND if method else "", unit=unit,
                 target=target, value_range=value_range, provider=provider, last_year=last_year,
-                target_filed=target_filed or bool(last_year), max=own_max, events=events, value_of=value_of, **common)
+                target_filed=target_filed or bool(last_year), max=own_max, events=events, value_of=value_of,
+                unit_required=unit_required, from_results=from_results, **common)
+
+
+TAKES = {"average": "平均总分", "share": "某等次的比例（%）", "count": "某等次的个数"}
+
+
+def _results_input(f: Fields, method) -> ResultsInput | None:
+    """`from_results: {ruleset: township-2014, take: share, grade: A}`: the value is read from that assessment's
+    results file, named in the evidence."""
+    if not f.has("from_results"):
+        return None
+    r = f.nested("from_results", f"{f.path} › from_results")
+    if not r.ok:
+        return None
+    found = ResultsInput(ruleset=r.text("ruleset"), take=r.choice("take", TAKES), grade=r.text("grade", ""))
+    r.done()
+    if found.take in ("share", "count") and not found.grade:
+        f.problems.add(r.loc, f"take: {found.take} 须写明等次 grade，例如 grade: A")
+    if found.take == "average" and found.grade:
+        f.problems.add(r.where("grade"), "take: average 取平均总分，不用 grade")
+    if method is not None and method.VALUE_KIND != "number":
+        f.problems.add(r.loc, f"取自其他考核结果的值是一个数，评分方法 {method.NAME} 不读数值",
+                       "可用 brackets、threshold、deduct_below_target 等读数值的方法")
+    return found
 
 
 def _last_year(f: Fields, item_id: str, method_name: str) -> str:
@@ -338,8 +401,16 @@ def _outcome(raw, path: str, problems: Problems, ruleset: Ruleset, source_ids: s
     then = f.nested("then", f"{f.path} › then")
     effects = [key for key in EFFECTS if then.has(key)]
     effect, grade, levels = "", "", 1
-    if len(effects) != 1 and then.ok:
-        problems.add(then.loc, f"then 中须恰好给出一种效果：{'、'.join(EFFECTS)}")
+    consequence = then.text("consequence", "")
+    exclude = then.texts("exclude")
+    for label in exclude:
+        if label not in ruleset.grading.labels:
+            problems.add(then.where("exclude"), f'等次 "{label}" 未在 grading 中声明',
+                         did_you_mean(label, ruleset.grading.labels) or f"已声明：{'、'.join(ruleset.grading.labels)}")
+    if len(effects) > 1 or (not effects and not consequence and not exclude and then.ok):
+        problems.add(then.loc, f"then 中至多给出一种改变等次的效果（{'、'.join(EFFECTS)}），"
+                               "可另加 exclude（不得评为某等次）和 consequence（约谈、通报批评等后果）",
+                     "例如 then: {downgrade: 1, consequence: 约谈}")
     elif effects:
         effect = effects[0]
         if effect == "downgrade":
@@ -351,15 +422,29 @@ def _outcome(raw, path: str, problems: Problems, ruleset: Ruleset, source_ids: s
                              did_you_mean(grade, ruleset.grading.labels)
                              or f"已声明：{'、'.join(ruleset.grading.labels)}")
     then.done()
+    if reads_grade(trigger) and (effect or exclude):
+        problems.add(then.loc, "条件读取本年度等次的规则不能再改变等次，只能记录后果（consequence）",
+                     "例如“连续两年被评为D级的，约谈主要负责人”：then: {consequence: 约谈主要负责人}")
     rule = OutcomeRule(id=rule_id, title=f.text("title"), trigger=trigger, effect=effect, grade=grade, levels=levels,
-                       citation=_citation(f, problems, source_ids), location=f.loc)
+                       consequence=consequence, exclude=exclude, citation=_citation(f, problems, source_ids),
+                       location=f.loc)
     f.done()
     return rule
 
 
+def reads_grade(trigger: Trigger) -> bool:
+    """A rule whose condition reads this year's grade: fired after the grade is settled."""
+    return bool(trigger.grade) or any(reads_grade(t) for t in trigger.all + trigger.any)
+
+
 def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
+    for key in ("all", "any"):
+        if w.has(key):
+            return _combined(w, key, ruleset, problems)
     if w.has("key_items"):
         return _key_trigger(w, ruleset, problems)
+    if w.has("grade") or w.has("last_year_grade"):
+        return _grade_trigger(w, ruleset, problems)
     name = w.text("fact")
     spec = next((s for s in ruleset.facts if s.name == name), None)
     if name and spec is None:
@@ -395,6 +480,36 @@ def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
     if spec.kind in ("number", "count") and not comparisons:
         problems.add(w.loc, f'事实 "{name}" 是数值，条件应给出 at_least、above、at_most 或 below')
     return trigger
+
+
+def _combined(w: Fields, key: str, ruleset: Ruleset, problems: Problems) -> Trigger:
+    """`all: [条件, 条件]` (and) or `any: [条件, 条件]` (or); conditions nest."""
+    raw = w.sequence(key)
+    parts = []
+    for index, entry in enumerate(raw):
+        part = Fields(entry, f"{w.path} › {key}[{index + 1}]", problems, at=w.element(key, index))
+        if part.ok:
+            parts.append(_trigger(part, ruleset, problems))
+    if len(raw) < 2 and w.ok:
+        problems.add(w.where(key), f"{key} 至少要列出两个条件")
+    w.done()
+    return Trigger(**{key: tuple(parts)})
+
+
+def _grade_trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
+    """`grade: D` (this year's grade after the grade-changing rules), `last_year_grade: D` (last year's final)."""
+    grade, last = w.texts("grade"), w.texts("last_year_grade")
+    for key, labels in (("grade", grade), ("last_year_grade", last)):
+        for label in labels:
+            if label not in ruleset.grading.labels:
+                problems.add(w.where(key), f'等次 "{label}" 未在 grading 中声明',
+                             did_you_mean(label, ruleset.grading.labels)
+                             or f"已声明：{'、'.join(ruleset.grading.labels)}")
+    if grade and last:
+        problems.add(w.loc, "grade 与 last_year_grade 请分写在 all: [...] 的两个条件中",
+                     "例如 all: [{grade: D}, {last_year_grade: D}]")
+    w.done()
+    return Trigger(grade=grade, last_year_grade=last)
 
 
 def _key_trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
@@ -446,7 +561,22 @@ def _check_tree(ruleset: Ruleset, f: Fields, problems: Problems, unsure: set[str
             if total != item.points:
                 problems.add(item.location.at(item.id), f"下级指标分值之和为 {format_points(total)} 分，"
                                                         f"与本项分值 {format_points(item.points)} 分不一致")
-    regular = sum((i.points for i in ruleset.items if not i.bonus and not i.penalty), ZERO)
+    regular = sum((i.points * (i.weight if i.weight is not None else 1) for i in ruleset.items
+                   if not i.bonus and not i.penalty), ZERO)
     if ruleset.items and ruleset.scale and not unsure and regular != ruleset.scale:
         problems.add(f.where("scale") if f.has("scale") else f.loc,
-                     f"顶层指标分值之和为 {format_points(regular)} 分，与满分 {format_points(ruleset.scale)} 分不一致")
+                     f"顶层指标分值之和{'（按权重折算）' if any(i.weight is not None for i in ruleset.items) else ''}"
+                     f"为 {format_points(regular)} 分，与满分 {format_points(ruleset.scale)} 分不一致")
+    _check_not_applicable(ruleset, ruleset.items, ruleset.rescale, problems)
+
+
+def _check_not_applicable(ruleset: Ruleset, items, folded: bool, problems: Problems) -> None:
+    """An item that may not apply needs a section above it (or the ruleset) that says how the scale is kept:
+    按得分率折算 (rescale)."""
+    for item in items:
+        if item.may_not_apply and not (folded or item.rescale):
+            problems.add(item.location.at(item.id),
+                         f"指标 {item.id}「{item.title}」可以不适用（may_not_apply），但细则没有写明不适用时怎样折算",
+                         "在其上级指标或细则顶层写 rescale: true（不适用的指标不计，按得分率折算）")
+        if item.children:
+            _check_not_applicable(ruleset, item.children, folded or item.rescale, problems)

@@ -6,17 +6,19 @@ unscored with a reason, never scored as 0.
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .methods import METHODS, needs_cohort, needs_target
 from .methods.common import ItemScore, ScoringContext
-from .model import Evidence, Item, ItemResult, Ruleset, format_points
+from .model import NOT_APPLICABLE, Evidence, Item, ItemResult, Ruleset, format_points
 from .selection import condition_holds, item_value
 
 ZERO = Decimal(0)
 MISSING_VALUE = "缺少填报值，无法评分"
 MISSING_LAST_YEAR = "本项与本单位上年的值比较，缺少上年的值（填在 targets 中，或由上一轮次取得），无法评分"
 _NO_CONTEXT = ScoringContext()
+NOT_APPLICABLE_REASON = "本项不适用于本单位，不计分"
+CENT = Decimal("0.01")
 
 
 def score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None = None,
@@ -42,7 +44,10 @@ def _score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None,
     if item.takes_entry:
         if entry is None or entry.value is None:
             return ItemResult(item, None, MISSING_VALUE, entry=entry)
-        value, found = entry.value, ""
+        value, found = entry.value, entry.derived
+        if value == NOT_APPLICABLE:
+            return ItemResult(item, None, NOT_APPLICABLE_REASON, entry=entry, not_applicable=True,
+                              unapplied=item.points)
     else:
         value, found, missing = item_value(item, ruleset, evidence)
         if value is None:
@@ -121,7 +126,8 @@ def apply_preconditions(ruleset: Ruleset, checks: dict[str, tuple[bool | None, s
         result = leaf_results[item.id]
         if zeroed:
             computed = f"（按评分标准计为{format_points(result.score)}分）" if result.score is not None else ""
-            leaf_results[item.id] = replace(result, score=ZERO, computed=result.score, reason=f"{zeroed}{computed}")
+            leaf_results[item.id] = replace(result, score=ZERO, computed=result.score, reason=f"{zeroed}{computed}",
+                                            not_applicable=False, unapplied=ZERO)
         elif verdict is None:
             leaf_results[item.id] = replace(result, score=None, computed=result.score, reason=why)
 
@@ -138,11 +144,18 @@ def assemble(item: Item, leaf_results: dict[str, ItemResult],
     children = tuple(assemble(child, leaf_results, checks) for child in item.children)
     scored = [c.score for c in children if c.score is not None]
     total = sum(scored, ZERO)
-    unscored = len(children) - len(scored)
+    unscored = sum(1 for c in children if c.score is None and not c.not_applicable)
+    unapplied = sum((c.unapplied for c in children), ZERO)
     reason = "下级指标得分之和" if not unscored else f"下级指标得分之和（其中{unscored}项未评分，未计入）"
     verdict, why = (checks or {}).get(item.id, (False, ""))
+    if unapplied and unapplied >= item.points and not verdict:
+        return ItemResult(item, None, "下级指标均不适用于本单位，本项不计分", children, not_applicable=True,
+                          unapplied=item.points)
     if verdict:
         reason = f"本项不得分：{why}"
+    elif item.rescale and unapplied:
+        total, reason = rescaled(total, item.points - unapplied, item.points, unapplied, reason)
+        unapplied = ZERO
     elif item.bonus and total > item.points:
         reason = f"加分合计{format_points(total)}分，本项最多加{format_points(item.points)}分"
         total = item.points
@@ -152,16 +165,55 @@ def assemble(item: Item, leaf_results: dict[str, ItemResult],
         if item.points and -total > item.points:
             reason += f"，本项最多扣{format_points(item.points)}分"
             total = -item.points
-    return ItemResult(item, total, reason, children)
+    return ItemResult(item, total, reason, children, unapplied=unapplied)
+
+
+def rescaled(total: Decimal, applicable: Decimal, scale: Decimal, unapplied: Decimal,
+             reason: str = "") -> tuple[Decimal, str]:
+    """按得分率折算: the score over the points that apply, brought back to the full scale (two decimals, half up)."""
+    exact = total * scale / applicable
+    value = exact.quantize(CENT, rounding=ROUND_HALF_UP)
+    shown = f"{format_points(value)}分" + ("（保留两位小数）" if value != exact else "")
+    text = (f"{reason}{format_points(total)}分；不适用的指标{format_points(unapplied)}分不计，"
+            f"按得分率折算：{format_points(total)}÷{format_points(applicable)}×{format_points(scale)}={shown}")
+    return value, text
 
 
 def totals(ruleset: Ruleset, results: tuple[ItemResult, ...]) -> tuple[Decimal, Decimal, Decimal]:
-    """(regular points, bonus points after the overall cap, total). The total takes the penalty sections'
-    deductions (see `penalties`) and never falls below 0."""
-    regular = sum((r.score or ZERO for r in results if not r.item.bonus and not r.item.penalty), ZERO)
+    """(regular points, bonus points after the overall cap, total). Top-level sections count by their weight where
+    they have one; with `rescale`, not-applicable points fold out of the scale. The total takes the penalty
+    sections' deductions (see `penalties`) and never falls below 0."""
+    regular_results = [r for r in results if not r.item.bonus and not r.item.penalty]
+    regular = sum(((r.score or ZERO) * weight(r.item) for r in regular_results), ZERO)
+    unapplied = sum((r.unapplied * weight(r.item) for r in regular_results), ZERO)
+    if ruleset.rescale and unapplied:
+        regular = rescaled(regular, ruleset.scale - unapplied, ruleset.scale, unapplied)[0]
     bonus = sum((r.score or ZERO for r in results if r.item.bonus), ZERO)
     bonus = min(bonus, ruleset.bonus_cap)
     return regular, bonus, max(regular + bonus + penalties(results), ZERO)
+
+
+def weight(item: Item) -> Decimal:
+    return item.weight if item.weight is not None else Decimal(1)
+
+
+def weighted_reason(result: ItemResult) -> ItemResult:
+    """A top-level section with a weight says what it brings to the total: 按权重30%计入总分25.5分."""
+    if result.item.weight is None or result.score is None:
+        return result
+    share = format_points(result.item.weight * 100)
+    brought = format_points(result.score * result.item.weight)
+    return replace(result, reason=f"{result.reason}；按权重{share}%计入总分{brought}分")
+
+
+def rescale_note(ruleset: Ruleset, results: tuple[ItemResult, ...]) -> str:
+    """For the grade reason: how the total was folded when items did not apply (按得分率折算)."""
+    regular_results = [r for r in results if not r.item.bonus and not r.item.penalty]
+    unapplied = sum((r.unapplied * weight(r.item) for r in regular_results), ZERO)
+    if not (ruleset.rescale and unapplied):
+        return ""
+    raw = sum(((r.score or ZERO) * weight(r.item) for r in regular_results), ZERO)
+    return rescaled(raw, ruleset.scale - unapplied, ruleset.scale, unapplied, "适用指标得分")[1]
 
 
 def penalties(results: tuple[ItemResult, ...]) -> Decimal:

@@ -145,6 +145,7 @@ def compose(round_: Round, units: list[str], upto: int | None = None) -> list[Co
             who = f"，录入人 {entry.entered_by}" if entry.entered_by else ""
             composed[unit].origins[item_id] = f"{PROVIDERS[entry.kind]} {entry.party}{who}"
     _last_year(round_, composed, upto)
+    _history(round_, composed, upto)
     for change in changes:
         if change.unit not in composed:
             continue
@@ -196,6 +197,28 @@ def _last_year(round_: Round, composed: dict[str, Composed], upto: int | None) -
         for item_id, target in targets.items():
             composed[unit].data.setdefault("targets", {})[item_id] = target
             composed[unit].origins[f"targets › {item_id}"] = target["source"]
+
+
+def _reads_last_year_grade(trigger) -> bool:
+    return bool(trigger.last_year_grade) or any(_reads_last_year_grade(t) for t in trigger.all + trigger.any)
+
+
+def _history(round_: Round, composed: dict[str, Composed], upto: int | None) -> None:
+    """Last year's final grade of each unit, from the previous round's final result, where an outcome rule reads it
+    (连续两年被评为D级……): the unit does not report it itself."""
+    ruleset = ruleset_of(round_)
+    if not any(_reads_last_year_grade(rule.trigger) for rule in ruleset.outcomes):
+        return
+    final = previous_final(round_, upto)
+    if final is None:
+        return
+    grades = {u["unit"]: u["grade"] for u in jsondata.load(final.run.document)["units"]}
+    year = str(ruleset.period.start.year - 1)
+    source = f"上年等次，取自轮次 {final.round.code} 第{final.number}号发布（最终结果）"
+    for unit, target in composed.items():
+        if grades.get(unit) in ruleset.grading.labels:
+            target.data["history"] = {year: grades[unit]}
+            target.origins["history"] = source
 
 
 def shown(at: dt.datetime | None) -> str:

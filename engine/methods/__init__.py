@@ -17,12 +17,13 @@ from . import (
     levels,
     parts,
     rank,
+    ratio,
     threshold,
 )
 
 METHODS = {module.NAME: module for module in (
     all_or_nothing, levels, parts, deduct_per, add_per, threshold, deduct_below_target, base_step,
-    brackets, rank, judged, checklist, awards,
+    brackets, rank, judged, checklist, awards, ratio,
 )}
 
 

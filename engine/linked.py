@@ -1,0 +1,79 @@
+"""A value taken from another assessment's results: the results.json that `kaohe score` wrote for, say, a county's
+assessment of its townships, named in the county's evidence for the city's assessment. Read, checked (format, the
+ruleset it must come from, every unit scored) and reduced to one number: the average total, or the share or count
+of units with a grade. The file's digest goes into the reason, so the sheet says exactly what was read."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import KaoheError, Location, Problems
+from .fields import describe
+from .loading import read_document
+from .model import Item, format_points
+
+RESULTS_FORMAT = "kaohe.result/1"
+CENT = Decimal("0.01")
+
+
+def results_value(item: Item, raw: Any, where: Location, evidence_file: str,
+                  problems: Problems) -> tuple[Decimal | None, str]:
+    """(the number, where it came from in words) for an item with `from_results`; (None, "") when reported."""
+    named = f"{item.id}「{item.title}」"
+    wanted = item.from_results
+    path_text = raw.get("results") if isinstance(raw, dict) and set(raw) == {"results"} else raw
+    if not isinstance(path_text, str) or not path_text.strip():
+        problems.add(where, f"{named}取自考核 {wanted.ruleset} 的评分结果，应填结果文件（results.json）的路径，"
+                            f"实际为{describe(raw)}", "例如 {results: 乡镇考核/results.json}，路径相对于本材料文件")
+        return None, ""
+    relative = PurePosixPath(path_text.strip().replace("\\", "/"))
+    if relative.is_absolute() or ".." in relative.parts:
+        problems.add(where, f"{named}的结果文件路径须相对于本材料所在的文件夹，且不能含“..”：{path_text}")
+        return None, ""
+    path = Path(evidence_file).parent / relative
+    try:
+        data, digest = read_document(path)
+    except KaoheError as error:
+        for p in error.problems:
+            problems.add(where, f"{named}的结果文件 {path_text}：{p.message}", p.hint)
+        return None, ""
+    except OSError:
+        problems.add(where, f"{named}的结果文件 {path_text} 不存在或无法读取", "路径相对于本材料文件所在的文件夹")
+        return None, ""
+    units = _units(data, wanted.ruleset)
+    if isinstance(units, str):
+        problems.add(where, f"{named}的结果文件 {path_text}：{units}")
+        return None, ""
+    unfinished = [u.get("unit", "?") for u in units if not u.get("complete")]
+    if unfinished:
+        problems.add(where, f"{named}的结果文件 {path_text} 中有{len(unfinished)}个单位未能评分完整"
+                            f"（{'、'.join(map(str, unfinished[:5]))}），不能据此计分")
+        return None, ""
+    number, said = _reduce(units, wanted.take, wanted.grade)
+    return number, f"取自考核 {wanted.ruleset} 的评分结果（{path_text}，摘要 {digest[:12]}）：{said}"
+
+
+def _units(data: Any, ruleset_id: str) -> list[dict] | str:
+    if not isinstance(data, dict) or data.get("format") != RESULTS_FORMAT:
+        return f"不是 kaohe score 输出的评分结果（format 应为 {RESULTS_FORMAT}）"
+    header = data.get("ruleset") or {}
+    if header.get("id") != ruleset_id:
+        return f"是按细则 {header.get('id')} 评分的，本项要求细则 {ruleset_id} 的结果"
+    units = data.get("units")
+    if not isinstance(units, list) or not units:
+        return "没有任何单位的结果"
+    return units
+
+
+def _reduce(units: list[dict], take: str, grade: str) -> tuple[Decimal, str]:
+    size = len(units)
+    if take == "average":
+        totals = [Decimal(str(u["total"])) for u in units]
+        average = (sum(totals, Decimal(0)) / size).quantize(CENT, rounding=ROUND_HALF_UP)
+        return average, f"{size}个单位平均总分{format_points(average)}分"
+    count = sum(1 for u in units if u.get("grade") == grade)
+    if take == "count":
+        return Decimal(count), f"{size}个单位中{grade}等{count}个"
+    share = (Decimal(count) * 100 / size).quantize(CENT, rounding=ROUND_HALF_UP)
+    return share, f"{size}个单位中{grade}等{count}个，占{format_points(share)}%"
