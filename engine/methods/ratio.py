@@ -40,4 +40,5 @@ def score(item, value: tuple[int, int], ctx: ScoringContext) -> ItemScore:
     percent = (rate * 100).quantize(CENT, rounding=ROUND_HALF_UP)
     rounded = "（保留两位小数）" if got != exact else ""
     counts = f"{p.numerator}{part}{p.counted}，{p.denominator}{whole}{p.counted}"
-    return ItemScore(got, f"{counts}，{p.rate}{pts(percent)}%，{p.rate}×本项分值{pts(item.points)}分={pts(got)}分{rounded}")
+    product = f"{p.rate}×本项分值{pts(item.points)}分={pts(got)}分{rounded}"
+    return ItemScore(got, f"{counts}，{p.rate}{pts(percent)}%，{product}")
