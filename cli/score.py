@@ -98,6 +98,9 @@ def score(ruleset, evidence, as_json, out_dir, quiet, unit, provisional) -> None
     if out_dir is not None and not quiet:
         click.echo(f"结果已写入 {out_dir}/：每个单位的评分表（.xlsx、.html），汇总.xlsx、汇总.html、"
                    f"results.json、summary.txt", err=True)
+    if not quiet:
+        for warning in sorted(w for e in batch for w in e.warnings):
+            click.echo(f"提醒：{warning}", err=True)
     present = {e.unit for e in batch}
     absent = [u for u in loaded.units if u not in present]
     if absent and not quiet:

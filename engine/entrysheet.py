@@ -1,11 +1,12 @@
 """Read a party's filled workbook (made by `kaohe template --department/--inspection`) into per-unit values.
 
-Each entry has exactly the shape of one `values:` entry of evidence YAML, and is checked by the evidence loader
-itself (`evidence_from_data`), so a value is refused here for the same reasons and in the same words as in a
-unit's evidence; only the place reads differently: `市质监局.xlsx › 录入 › I9`, with the unit and the item
-named. Refused as well: a workbook made for another ruleset (id, version or digest), a party with nothing to
-provide, a row whose unit is not on the workbook's list or whose item is not the party's, the same row twice,
-a judged reason without its score.
+Each entry has exactly the shape of one `values:` entry of evidence YAML (a checklist's as case → times found),
+and is checked by the evidence loader itself (`evidence_from_data`), so a value is refused here for the same
+reasons and in the same words as in a unit's evidence; only the place reads differently:
+`市质监局.xlsx › 录入 › I9`, with the unit and the item named. Refused as well: a workbook made for another
+ruleset (id, version or digest), a party with nothing to provide, a row whose unit is not on the workbook's list
+or whose item is not the party's (an item counted from events is nobody's), the same row twice, a judged reason
+without its score.
 """
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ from .render.entrysheet import (
     party_items,
 )
 from .render.fillin import FILL_SHEET, PART_MARK
-from .workbook import Cells, gather_parts, located_mapping, open_workbook, set_located
+from .workbook import Cells, gather_checklist, gather_parts, located_mapping, open_workbook, set_located
 
 MADE = "评定表"
 UNIT_WORKBOOK = "这是单位的填报表，不是评定表：单位的填报表请用 kaohe check 自查、kaohe score 评分"
@@ -94,7 +95,7 @@ def read_party_workbook(path: Path | str, ruleset: Ruleset) -> PartySheet:
     for r in rows:
         entry = evidence[r.unit].entries.get(r.item.id)
         if entry is not None and entry.value is not None:
-            entries.append(PartyEntry(r.unit, r.item.id, _data(entry), r.entered_by,
+            entries.append(PartyEntry(r.unit, r.item.id, _data(r.item, entry), r.entered_by,
                                       entry.location.at(f"{r.unit} › {r.item.id} {r.item.title}")))
     return PartySheet(kind, party, ruleset.id, tuple(entries))
 
@@ -108,6 +109,7 @@ def _read_rows(ws: Worksheet, cells: Cells, columns: dict[str, int], ruleset: Ru
     rows: list[_Row] = []
     owners: dict[int, _Row] = {}
     parts: dict[tuple[str, str], list] = {}
+    cases: dict[tuple[str, str], list] = {}
     for row in range(HEADER_ROW + 1, ws.max_row + 1):
         key, unit = cells.value(ws, row, columns[ITEM]), cells.value(ws, row, columns[UNIT])
         if key is None and unit is None:
@@ -129,7 +131,11 @@ def _read_rows(ws: Worksheet, cells: Cells, columns: dict[str, int], ruleset: Ru
                                    f"请用 kaohe template 生成的{MADE}，不要删除或移动行")
                 continue
             owners[row] = owner
-            parts.setdefault((unit, item_id), []).append((part, value, value_at))
+            if item.value_kind == "checklist":
+                case = item.params.entry(part)
+                cases.setdefault((unit, item_id), []).append((part, value, value_at, case is not None and case.per))
+            else:
+                parts.setdefault((unit, item_id), []).append((part, value, value_at))
             continue
         if item_id in unit_values:
             first = unit_values.key_locs[item_id].line
@@ -142,6 +148,8 @@ def _read_rows(ws: Worksheet, cells: Cells, columns: dict[str, int], ruleset: Ru
         set_located(unit_values, item_id, _entry(ws, cells, columns, row, item, value, party), value_at)
     for (unit, item_id), answers in parts.items():
         gather_parts(values[unit], item_id, answers, cells.problems)
+    for (unit, item_id), answers in cases.items():
+        gather_checklist(values[unit], item_id, answers, cells.problems)
     for unit_values in values.values():  # a row without a value is no entry, whatever its 备注 and 录入人 say
         for item_id in [item_id for item_id, entry in unit_values.items() if "value" not in entry]:
             del unit_values[item_id], unit_values.key_locs[item_id]
@@ -240,11 +248,22 @@ def _row_item(ruleset: Ruleset, kind: str, party: str, mine: dict[str, Item], un
         if other is None or other.children:
             problems.add(item_at, f"细则 {ruleset.id} 中没有指标“{item_id}”" if other is None
                          else f"“{item_id}”是分组指标，按其下级指标填报", did_you_mean(item_id, mine))
+        elif not other.takes_entry:
+            problems.add(item_at, f"指标 {item_id}「{other.title}」{_not_entered(other, ruleset)}，无需填报",
+                         f"本表只能填{PROVIDERS[kind]}“{party}”评定的指标：{'、'.join(mine)}")
         else:
             given = "由单位自填" if other.provider == "unit" else f"由{other.provider_label}评定"
             problems.add(item_at, f"指标 {item_id}「{other.title}」不由{who}评定（{given}）",
                          f"本表只能填{who}评定的指标：{'、'.join(mine)}")
     return item
+
+
+def _not_entered(item: Item, ruleset: Ruleset) -> str:
+    """Where the value of an item nobody enters comes from: 按单位填报的「生产安全事故」事件计分, 读取 一.3 的填报值."""
+    if item.value_of:
+        return f"读取 {item.value_of} 的填报值"
+    title = next((s.title for s in ruleset.facts if s.name == item.events.fact), item.events.fact)
+    return f"按单位填报的「{title}」事件计分"
 
 
 def _check_values(values: dict[str, Mapping], ruleset: Ruleset, shown: str) -> tuple[dict, list[Problem]]:
@@ -272,10 +291,14 @@ def _told(problem: Problem, owners: dict[int, _Row], ws: Worksheet, columns: dic
     return replace(problem, location=problem.location.at(f"{row.unit} › {row.item.id} {row.item.title}"), hint=hint)
 
 
-def _data(entry: Entry) -> dict:
-    """A checked entry as evidence YAML writes it: {"value": …, "note": …}."""
+def _data(item: Item, entry: Entry) -> dict:
+    """A checked entry as evidence YAML writes it: {"value": …, "note": …}; a checklist's as case → times, every
+    case listed (0 for one not found)."""
     value = entry.value
-    if isinstance(value, Judgement):
+    if item.value_kind == "checklist":
+        found = dict(value)
+        value = {name: Decimal(found.get(name, 0)) for name in item.params.names()}
+    elif isinstance(value, Judgement):
         value = {"score": value.score, "reason": value.reason, "inspector": value.inspector}
     elif isinstance(value, tuple):
         value = list(value)

@@ -108,7 +108,7 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
         elif not item.target_filed:
             fixed = f"（{format_points(item.target)}{item.unit}）" if item.target is not None else ""
             problems.add(where, f"指标 {item.id}「{item.title}」的目标由细则规定{fixed}，不接受单位备案",
-                         "细则中标明 target_filed: true（目标备案）的指标才可备案目标；请删除这一行")
+                         "细则中标明 target_filed: true（目标备案）的指标才可备案目标；请删去此处填写的目标")
         else:
             if isinstance(raw, dict):  # {value, source}: a target the record filled in, saying where from
                 t = Fields(raw, where.path, problems, at=where)
@@ -232,11 +232,14 @@ def _entry(item: Item, raw: Any, where: Location, problems: Problems, warnings: 
         f = Fields(raw, where.path, problems)
         value = f.raw("value")
         value_where = f.where("value")
-        entry = dict(files=f.texts("files"), self_score=f.decimal("self_score", None, minimum=Decimal(0)),
+        # a penalty row's own estimate is a deduction: 0 or below, down to its limit where it has one
+        lowest = (-item.points if item.points else None) if item.penalty else Decimal(0)
+        entry = dict(files=f.texts("files"), self_score=f.decimal("self_score", None, minimum=lowest),
                      note=f.text("note", ""))
         f.done()
-        if entry["self_score"] is not None and entry["self_score"] > item.cap and not item.penalty:
+        if entry["self_score"] is not None and entry["self_score"] > (0 if item.penalty else item.cap):
             problems.add(f.where("self_score"),
+                         f"自评扣分应填0或负数（如 -2），实际为 {entry['self_score']}" if item.penalty else
                          f"自评得分 {entry['self_score']} 分超过本项分值 {format_points(item.cap)} 分")
     else:
         value, value_where, entry = raw, where, {}

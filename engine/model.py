@@ -133,6 +133,7 @@ class Item:
     last_year: str = ""  # the target is the unit's own value of this item (this id) last year
     target_filed: bool = False  # 目标备案: the unit may file its own target for this item
     max: Decimal | None = None  # 本项最高N分: the item's own cap above its points
+    excess_is_bonus: bool = False  # the part above the points counts with the bonus items, under bonus_cap
     penalty: bool = False  # inside a penalty section (扣分项): scores are deductions, outside the scale
     key: bool = False  # 关键项, ★ on the sheet
     zero_if: tuple["Condition", ...] = ()  # preconditions: any that holds sets the item (or section) to 0

@@ -92,6 +92,12 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
     _check_tree(ruleset, f, problems, unsure)
     check_references(replace(ruleset, outcomes=outcomes), problems)
     bonus_points = sum((i.points for i in items if i.bonus), ZERO)
+    cap = bonus_points if bonus_cap is None else bonus_cap
+    for item in ruleset.all_items():
+        if item.excess_is_bonus and cap == 0:
+            problems.add(item.location.at(f"{item.id} › excess"),
+                         f"指标 {item.id}「{item.title}」超出分值的部分计入加分（excess: bonus），但本细则的加分上限为0",
+                         "写明加分合计上限 bonus_cap，或去掉 excess: bonus（超出部分在本项内计）")
     if not ruleset.units and f.ok:
         problems.add(f.loc, '缺少被考核单位名单 "units"')
     return replace(ruleset, outcomes=outcomes, bonus_cap=bonus_points if bonus_cap is None else bonus_cap)
@@ -315,6 +321,9 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
         problems.add(f.where("max"), f"指标 {item_id}「{common['title']}」的最高分 {format_points(own_max)} 分"
                                      f"低于本项分值 {format_points(points)} 分",
                      "max 是本项可以超出分值时的上限（“本项最高15分”），应不低于 points")
+    excess = f.choice("excess", ("own", "bonus"), "own") or "own"
+    if excess == "bonus" and own_max is None and f.has("excess"):
+        problems.add(f.where("excess"), "excess 只用于写了 max（本项最高分）的指标：超出分值的部分计入加分")
     if own_max is not None and in_penalty:
         problems.add(f.where("max"), "扣分项中的指标不能写 max：它的 points 即最多扣的分")
         own_max = None
@@ -336,7 +345,7 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     return Item(method=method_name, params=params, value_kind=method.VALUE_KIND if method else "", unit=unit,
                 target=target, value_range=value_range, provider=provider, last_year=last_year,
                 target_filed=target_filed or bool(last_year), max=own_max, events=events, value_of=value_of,
-                unit_required=unit_required, from_results=from_results, **common)
+                unit_required=unit_required, from_results=from_results, excess_is_bonus=excess == "bonus", **common)
 
 
 TAKES = {"average": "平均总分", "share": "某等次的比例（%）", "count": "某等次的个数"}

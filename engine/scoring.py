@@ -74,6 +74,9 @@ def _score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None,
         clamped = min(max(score, ZERO), item.cap)
         reason += f"；按本项分值范围0–{format_points(item.cap)}分计为{format_points(clamped)}分"
         score = clamped
+    if item.excess_is_bonus and score > item.points:
+        reason += (f"；超出本项分值{format_points(item.points)}分的{format_points(score - item.points)}分"
+                   "计入加分，受加分上限约束")
     return ItemResult(item, score, reason, entry=entry)
 
 
@@ -188,9 +191,21 @@ def totals(ruleset: Ruleset, results: tuple[ItemResult, ...]) -> tuple[Decimal, 
     unapplied = sum((r.unapplied * weight(r.item) for r in regular_results), ZERO)
     if ruleset.rescale and unapplied:
         regular = rescaled(regular, ruleset.scale - unapplied, ruleset.scale, unapplied)[0]
-    bonus = sum((r.score or ZERO for r in results if r.item.bonus), ZERO)
+    moved = excess_as_bonus(regular_results)
+    regular -= moved
+    bonus = sum((r.score or ZERO for r in results if r.item.bonus), ZERO) + moved
     bonus = min(bonus, ruleset.bonus_cap)
     return regular, bonus, max(regular + bonus + penalties(results), ZERO)
+
+
+def excess_as_bonus(results) -> Decimal:
+    """The part above their points of items whose ruleset counts it with the bonus items (excess: bonus)."""
+    moved = ZERO
+    for top in results:
+        for r in top.walk():
+            if r.item.excess_is_bonus and r.score is not None and r.score > r.item.points:
+                moved += (r.score - r.item.points) * weight(top.item)
+    return moved
 
 
 def weight(item: Item) -> Decimal:

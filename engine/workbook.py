@@ -5,8 +5,11 @@ checks it with the same rules and messages; only the places read differently:
 `鹿城区.xlsx › 填报 › F12`. What only a workbook can get wrong is refused here,
 all problems at once: a number no assessment uses (1e308, twenty decimals), text
 with control characters, and an 有/无 answer that disagrees with the 事件 sheet.
-The grey rows of items another party provides give no value: only the unit's
-own target for such an item is read from them.
+The grey rows of items another party provides, and of items counted from the
+事件 sheet or reading another item's value, give no value: only the unit's own
+target for such an item is read from them. A checklist's case rows give the
+mapping case → times found (是 1, 否 0, a count as it is); the 事件 sheet's
+columns after 佐证材料 give each event's declared attributes, under their names.
 """
 from __future__ import annotations
 
@@ -37,6 +40,8 @@ from .loading import (
 from .render.entrysheet import ENTRY_SHEET
 from .render.fillin import (
     ASK,
+    CASE_ASK,
+    DERIVED_ASK,
     EVENT_COLUMNS,
     EVENT_SHEET,
     EVENTS_ASK,
@@ -51,6 +56,7 @@ from .render.fillin import (
     RULESET_CELL,
     SELF,
     TARGET,
+    TIMES_ASK,
     UNIT_CELL,
     VALUE,
     YES_NO,
@@ -61,6 +67,7 @@ SPLIT_FILES = re.compile(r"[；;，,\n]+")
 EXCEL_ESCAPE = re.compile(r"_x00([01][0-9a-f])_", re.IGNORECASE)
 EVENT_KEYS = ((2, "kind"), (3, "date"), (4, "title"))
 PARTY_WORKBOOK = "这是牵头部门或考核组的评定表，不是单位的填报表：评定表由考核办汇总"
+MAX_ATTRIBUTES = 100  # columns read after 佐证材料 on the 事件 sheet; a ruleset declares a handful
 MAX_ROWS = 10_000  # a filled template has a few dozen rows; reading a million empty ones would take minutes
 
 
@@ -154,14 +161,16 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
         set_located(data, key, cells.value(ws, header.row, header.column), cells.where(ws, header.row, header.column))
     values, targets = (located_mapping(cells.where(ws, HEADER_ROW, column)) for column in (1, TARGET))
     parts: dict[str, list] = {}
+    cases: dict[str, list] = {}
     fact_rows = []
     for row in range(HEADER_ROW + 1, ws.max_row + 1):
         key = cells.value(ws, row, 1)
         if key is None:
             continue
         key = str(key)
-        if str(ws.cell(row, ASK).value or "").startswith(OTHERS_ASK):
-            # an inspection group or the lead department gives this value, in its own workbook; the target is ours
+        if str(ws.cell(row, ASK).value or "").startswith((OTHERS_ASK, DERIVED_ASK)):
+            # an inspection group or the lead department gives this value, in its own workbook, or it is counted
+            # from the 事件 sheet or read from another item; the target is ours
             target = cells.value(ws, row, TARGET)
             if target is not None:
                 set_located(targets, key, target, cells.where(ws, row, TARGET))
@@ -175,7 +184,11 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
             continue
         if PART_MARK in key:
             item_id, part = key.split(PART_MARK, 1)
-            parts.setdefault(item_id, []).append((part, value, value_at))
+            ask = str(ws.cell(row, ASK).value or "")
+            if ask.startswith((CASE_ASK, TIMES_ASK)):
+                cases.setdefault(item_id, []).append((part, value, value_at, ask.startswith(TIMES_ASK)))
+            else:
+                parts.setdefault(item_id, []).append((part, value, value_at))
             continue
         target = cells.value(ws, row, TARGET)
         if target is not None:
@@ -197,6 +210,8 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
         set_located(values, key, entry, value_at)
     for item_id, rows in parts.items():
         gather_parts(values, item_id, rows, cells.problems)
+    for item_id, rows in cases.items():
+        gather_checklist(values, item_id, rows, cells.problems)
     set_located(data, "values", values, values.loc)
     if targets:
         set_located(data, "targets", targets, targets.loc)
@@ -242,6 +257,42 @@ def gather_parts(values: Mapping, item_id: str, rows: list, problems: Problems) 
     set_located(values, item_id, entry, values.key_locs.get(item_id, given[0][2]))
 
 
+def gather_checklist(values: Mapping, item_id: str, rows: list, problems: Problems) -> None:
+    """The answers on the case rows of a `checklist` item, as the mapping case → times found: 是 1, 否 0, a count
+    as it is. `rows`: (case, answer, where, counted per occurrence)."""
+    given = [(case, value, loc, per) for case, value, loc, per in rows if value is not None]
+    if not given:
+        return  # no case answered: the value is missing, not "none found"
+    found = located_mapping(given[0][2])
+    for case, value, loc, per in given:
+        times = _times(value, per)
+        if times is None and per:
+            problems.add(loc.at(f"values › {item_id}"), f"应填不小于0的整数（次数），实际为{describe(value)}",
+                         f"填“{case}”发生的次数，没有发生填0")
+        elif times is None:
+            problems.add(loc.at(f"values › {item_id}"), f"应填 是/否，实际为{describe(value)}",
+                         f"有“{case}”的情形填“是”，没有填“否”")
+        else:
+            set_located(found, case, times, loc)
+    entry = values.get(item_id) or located_mapping(given[0][2])
+    set_located(entry, "value", found, given[0][2])
+    set_located(values, item_id, entry, values.key_locs.get(item_id, given[0][2]))
+
+
+def _times(value: Any, per: bool) -> Decimal | None:
+    """A case's answer as the number of times found: 是 1, 否 0 (a case found once or not); a whole number ≥ 0
+    (a case counted per occurrence). None when the answer is neither."""
+    if per:
+        if isinstance(value, Decimal) and value >= 0 and value == value.to_integral_value():
+            return value
+        return None
+    if value is True or value == YES_NO[0]:
+        return Decimal(1)
+    if value is False or value == YES_NO[1]:
+        return Decimal(0)
+    return None
+
+
 def _facts(workbook, fact_rows: list, cells: Cells, loc: Location) -> Mapping:
     """The fact rows of 填报; a fact of events is its rows on the 事件 sheet, which must agree with its 有/无."""
     facts = located_mapping(loc)
@@ -279,16 +330,19 @@ def _facts(workbook, fact_rows: list, cells: Cells, loc: Location) -> Mapping:
 
 
 def _event_rows(workbook, titles: list[str], cells: Cells) -> dict[str, Sequence]:
-    """The rows of the 事件 sheet by fact title; a row that names no fact of events is refused."""
+    """The rows of the 事件 sheet by fact title; a row that names no fact of events is refused. The columns after
+    佐证材料 are the declared attributes, each put into the event under its header (the attribute's name)."""
     if EVENT_SHEET not in workbook.sheetnames or not isinstance(workbook[EVENT_SHEET], Worksheet):
         return {}
     ws = workbook[EVENT_SHEET]
+    attributes = _attribute_columns(ws)
     listed: dict[str, Sequence] = {}
     for row in range(2, ws.max_row + 1):
         fact, *rest = (cells.value(ws, row, column) for column in range(1, len(EVENT_COLUMNS) + 1))
+        extra = {name: cells.value(ws, row, column) for column, name in attributes}
         where = cells.where(ws, row, 1)
         if fact is None:
-            if any(value is not None for value in rest):
+            if any(value is not None for value in rest + list(extra.values())):
                 cells.problems.add(where, "这一行填了事件，但没有填“事实”列",
                                    f"请在“事实”列选择事件所属的事实（{'、'.join(titles) or '本细则没有事件类事实'}），"
                                    "或删除这一行")
@@ -305,10 +359,23 @@ def _event_rows(workbook, titles: list[str], cells: Cells) -> dict[str, Sequence
                 set_located(event, key, str(value) if key == "title" else value, cells.where(ws, row, column))
         if rest[-1] is not None:
             set_located(event, "files", _files(rest[-1]), cells.where(ws, row, len(EVENT_COLUMNS)))
+        for column, name in attributes:
+            if extra[name] is not None:
+                set_located(event, name, extra[name], cells.where(ws, row, column))
         found = listed.setdefault(fact, located_sequence(where))
         found.append(event)
         found.item_locs.append(where)
     return listed
+
+
+def _attribute_columns(ws: Worksheet) -> list[tuple[int, str]]:
+    """(column, attribute name) of the 事件 sheet's columns after 佐证材料: the header is the attribute's name."""
+    columns = []
+    for column in range(len(EVENT_COLUMNS) + 1, min(ws.max_column, MAX_ATTRIBUTES + len(EVENT_COLUMNS)) + 1):
+        name = ws.cell(1, column).value
+        if isinstance(name, str) and name.strip():
+            columns.append((column, name.strip()))
+    return columns
 
 
 def _scalar(cell) -> tuple[Any, str, str]:

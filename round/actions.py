@@ -350,7 +350,7 @@ def _incomplete(ruleset: Ruleset, evidence, last_year_known: bool) -> dict:
     values come from the previous round's final result when there is one."""
     values, materials = [], []
     for item in ruleset.leaves():
-        if item.provider != "unit":
+        if item.provider != "unit" or not item.takes_entry:  # counted from events, or another item's value
             continue
         entry = evidence.entries.get(item.id)
         no_target = (needs_target(item.method) and item.target is None and item.id not in evidence.targets
@@ -464,6 +464,9 @@ def judge(code: str, unit: str, item_id: str, value, reason: str, party: str, ac
     if kind == "unit":
         raise refuse(where, f"指标 {item.id} {item.title} 由单位自己填报，不由考核组或牵头部门评定",
                      "单位的值用 kaohe round submit 报送；办公室更正用 kaohe round adjust")
+    if not item.takes_entry:
+        source = f"按事实 {item.events.fact} 中的事件计分" if item.events else f"读取 {item.value_of} 的值"
+        raise refuse(where, f"指标 {item.id} {item.title} {source}，不单独评定")
     if item.method == "judged":
         reason = _required_reason(reason, where, f"考核组为 {item.id} {item.title} 评分")
         data = {"value": {"score": value, "reason": reason, "inspector": party}}

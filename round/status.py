@@ -92,9 +92,9 @@ def round_status(round_: Round) -> RoundStatus:
             if (jsondata.load(after) or {}).get("files"):
                 status.missing_materials = [i for i in status.missing_materials if i != item_id]
     entered = set(Entry.objects.filter(round=round_).values_list("unit", "item_id"))
-    inspected = [i.id for i in ruleset.leaves() if i.provider == "inspection"]
+    inspected = [i.id for i in ruleset.leaves() if i.provider == "inspection" and i.takes_entry]
     by_department = [(i.id, i.departments[0] if i.departments else i.department)
-                     for i in ruleset.leaves() if i.provider == "department"]
+                     for i in ruleset.leaves() if i.provider == "department" and i.takes_entry]
     for status in units.values():
         status.owed_inspection = [i for i in inspected if (status.unit, i) not in entered]
         for item_id, department in by_department:

@@ -195,7 +195,7 @@ def test_only_the_fill_in_cells_can_change():
     ws = wb["填报"]
     assert ws.protection.sheet and wb.security.lockStructure
     assert [ws.cell(6, column).protection.locked for column in range(1, 13)] == \
-        [True, True, True, True, True, False, True, False, False, False, False, True]
+        [True, True, True, True, True, False, True, True, False, False, False, True]
     assert ws["B2"].protection.locked is False and ws["B3"].protection.locked is True
     assert wb.sheetnames == ["说明", "填报", "选项", "事件"]
     assert wb["说明"]["A3"].value.startswith("1. 在“填报”表 B2 选择本单位名称")

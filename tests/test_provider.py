@@ -145,9 +145,10 @@ def test_the_unit_workbook_shows_the_others_items_read_only():
         ("二.15", "本单位不填：由考核组评定", "由考核组评定"),
     ]
     judged, led = rows["二.7"], rows["一.10"]
-    # 填报值, 本单位备案目标, 佐证材料, 自评得分, 备注: all locked on a judged row; the unit's own target stays open
+    # 填报值, 本单位备案目标, 佐证材料, 自评得分, 备注: all locked on a judged row, and on the department's row,
+    # whose target the ruleset fixes (0.42): only an item marked target_filed takes the unit's own target
     assert [ws.cell(judged, column).protection.locked for column in (6, 8, 9, 10, 11)] == [True] * 5
-    assert [ws.cell(led, column).protection.locked for column in (6, 8, 9, 10, 11)] == [True, False, True, True, True]
+    assert [ws.cell(led, column).protection.locked for column in (6, 8, 9, 10, 11)] == [True] * 5
     assert ws.cell(judged, 6).fill.fgColor.rgb == "00E7E6E6"
     assert not [rule for rule in ws.data_validations.dataValidation if f"F{judged}" in str(rule.sqref)]
     assert ws["A4"].value == "黄色格子为填报格；其余格子受保护；灰色行由考核组或牵头部门评定，本单位不填。填写说明见“说明”表。"
@@ -161,11 +162,17 @@ def test_reading_the_unit_workbook_back_ignores_the_others_rows(tmp_path):
     ws.cell(rows["二.7"], 6).value = 4  # a protected cell written all the same: still not the unit's value
     ws.cell(rows["二.7"], 11).value = "自评满分"
     ws.cell(rows["一.10"], 6).value = 0.1
-    ws.cell(rows["一.10"], 8).value = 0.3  # the unit's own target for the department's item
     wb.save(tmp_path / "鹿城区.xlsx")
     evidence = load_evidence(tmp_path / "鹿城区.xlsx", WENZHOU)
     assert [key for key in evidence.entries if WENZHOU.item(key).provider != "unit"] == []
-    assert (evidence.entries["一.1"].value, evidence.targets) == (D("93.6"), {"一.10": D("0.3")})
+    assert (evidence.entries["一.1"].value, evidence.targets) == (D("93.6"), {})
+    ws.cell(rows["一.10"], 8).value = 0.3  # a target written into the locked cell all the same: refused, not used
+    wb.save(tmp_path / "鹿城区.xlsx")
+    with pytest.raises(KaoheError) as refused:
+        load_evidence(tmp_path / "鹿城区.xlsx", WENZHOU)
+    assert str(refused.value) == (f"{tmp_path / '鹿城区.xlsx'} › 填报 › H{rows['一.10']}: 指标 一.10「特种设备万台事故率」"
+                                  "的目标由细则规定（0.42起/万台），不接受单位备案（targets › 一.10）\n"
+                                  "  提示：细则中标明 target_filed: true（目标备案）的指标才可备案目标；请删去此处填写的目标")
 
 
 # --- 3. kaohe check: the others' items are pending, and a verdict ------------------------------------------

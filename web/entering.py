@@ -1,6 +1,7 @@
 """The entry form of an inspection group or a lead department: one row per (unit, item) it gives, with the value
 now recorded, an input bounded as the party workbook bounds its cell (fillin.ask_for: range, choices; a judged
-item's step), and the server's own check of the same bounds, since a browser's checks are advice only.
+item's step), and the server's own check of the same bounds, since a browser's checks are advice only. A `parts`
+item takes a 是/否 per part; a `checklist` item a 是/否 per case, or a count for a case counted per occurrence.
 
 Reading a POST yields the rows that changed, as kaohe.round.actions.PartyValue; a row that already has a value
 is corrected only with a reason: for a judged item its new 评分理由, for any other its 更正理由, kept as the
@@ -16,13 +17,13 @@ from kaohe.engine import format_points
 from kaohe.engine.evidence import NO, YES
 from kaohe.engine.loading import number_problem, text_problem
 from kaohe.engine.model import Item
-from kaohe.engine.render.fillin import YES_NO, ask_for
+from kaohe.engine.render.fillin import YES_NO, ask_for, case_worth, points_text
 from kaohe.round import jsondata
 from kaohe.round.actions import PartyValue
 from kaohe.round.models import Entry, Round
 from kaohe.round.state import shown as shown_time
 
-SCORE, CHOICE, NUMBER, WHOLE, PARTS = "score", "choice", "number", "whole", "parts"
+SCORE, CHOICE, NUMBER, WHOLE, PARTS, CHECKLIST = "score", "choice", "number", "whole", "parts", "checklist"
 MAX_INPUT = 40  # characters of a number as typed: anything longer is not a score or a figure
 
 
@@ -30,12 +31,13 @@ MAX_INPUT = 40  # characters of a number as typed: anything longer is not a scor
 class Control:
     """What a row's value input takes."""
 
-    kind: str  # SCORE, CHOICE, NUMBER, WHOLE or PARTS
+    kind: str  # SCORE, CHOICE, NUMBER, WHOLE, PARTS or CHECKLIST
     low: Decimal | None = None
     high: Decimal | None = None
     step: Decimal | None = None  # a judged score's multiple
-    options: tuple[str, ...] = ()  # the choices, or the parts
+    options: tuple[str, ...] = ()  # the choices, the parts, or a checklist's cases
     measure: str = ""  # 起/万台, %
+    counted: tuple[str, ...] = ()  # a checklist: per case, what a count counts (次), or "" for a 是/否 case
 
     @property
     def allowed(self) -> str:
@@ -47,6 +49,8 @@ class Control:
             return "不小于0的整数"
         if self.kind in (CHOICE, PARTS):
             return "、".join(self.options)
+        if self.kind == CHECKLIST:
+            return "逐条填写：有此情形选“是”，没有选“否”" + ("；按次计分的填次数，没有填0" if any(self.counted) else "")
         if self.low is not None and self.high is not None:
             return f"{format_points(self.low)}–{format_points(self.high)}{self.measure}"
         if self.low is not None:
@@ -73,6 +77,9 @@ class Control:
 def control_of(item: Item) -> Control:
     if item.value_kind == "parts":
         return Control(PARTS, options=item.params.names())
+    if item.value_kind == "checklist":
+        return Control(CHECKLIST, options=item.params.names(),
+                       counted=tuple(case.counted if case.per else "" for case in item.params.entries))
     _, (kind, details) = ask_for(item)
     if item.value_kind == "judgement":
         low, high = details
@@ -109,7 +116,8 @@ class Row:
     control: Control
     recorded: Recorded | None
     value: str = ""
-    answers: list[tuple[str, str]] = field(default_factory=list)  # a parts item: (part, 是/否/'')
+    # parts: (part, 是/否/''); checklist: (case, 是/否 or 次数 or '')
+    answers: list[tuple[str, str]] = field(default_factory=list)
     reason: str = ""
     note: str = ""
     correction: str = ""
@@ -127,7 +135,13 @@ class Row:
 
     @property
     def points(self) -> str:
-        return format_points(self.item.points)
+        """分值 as the party workbook shows it: 4; 10（最高15分）; 最多扣5分 or 扣分项 for a penalty row."""
+        return points_text(self.item)
+
+    @property
+    def points_in_words(self) -> str:
+        """分值 in a sentence: 4分, 最多扣5分."""
+        return self.points if self.item.penalty or self.item.max is not None else f"{self.points}分"
 
     @property
     def filled(self) -> bool:
@@ -166,6 +180,14 @@ class Row:
         """(part, its field name, its answer) of a parts item."""
         return [(part, f"{self.value_field}-{n}", answer) for n, (part, answer) in enumerate(self.answers)]
 
+    @property
+    def case_fields(self) -> list[tuple[str, str, str, str, str]]:
+        """(case, what it is worth: 扣0.5分 / 每次扣0.3分, its field name, its answer, what a count counts or ''
+        for a 是/否 case) of a checklist item."""
+        worth = [case_worth(self.item, case) for case in self.item.params.entries]
+        return [(case, worth[n], f"{self.value_field}-{n}", answer, self.control.counted[n])
+                for n, (case, answer) in enumerate(self.answers)]
+
 
 def shown_value(item: Item, control: Control, value) -> str:
     if control.kind == SCORE and isinstance(value, Decimal):
@@ -176,7 +198,18 @@ def shown_value(item: Item, control: Control, value) -> str:
         return f"{format_points(value)}{control.measure}"
     if isinstance(value, list):
         return f"已完成：{'、'.join(value)}" if value else "均未完成"
+    if isinstance(value, dict):
+        return found_text(item, value)
     return "" if value is None else str(value)
+
+
+def found_text(item: Item, found: dict) -> str:
+    """A checklist's recorded cases in words: 未建立台账；未按时报送2次 — or 无扣分情形 / 无加分情形."""
+    cases = {case.name: case for case in item.params.entries}
+    shown = [name if name in cases and not cases[name].per else f"{name}{format_points(Decimal(times))}"
+             f"{cases[name].counted if name in cases else '次'}"
+             for name, times in found.items() if times]
+    return "；".join(shown) or ("无扣分情形" if item.params.kind == "faults" else "无加分情形")
 
 
 def _typed_recorded(item: Item, data) -> tuple[object, str, str]:
@@ -187,7 +220,18 @@ def _typed_recorded(item: Item, data) -> tuple[object, str, str]:
         return value.get("score"), str(value.get("reason") or ""), note
     if item.value_kind == "yes_no" and isinstance(value, str):
         value = True if value in YES else False if value in NO else value
+    if item.value_kind == "checklist":
+        value = _found(item, value)
     return value, "", note
+
+
+def _found(item: Item, value) -> dict | None:
+    """A checklist's stored value (a list of cases found, or case → times) as case → times for every case."""
+    if isinstance(value, list):
+        value = {name: 1 for name in value}
+    if not isinstance(value, dict):
+        return None
+    return {name: Decimal(value.get(name) or 0) for name in item.params.names()}
 
 
 def _input_text(control: Control, value) -> str:
@@ -196,7 +240,7 @@ def _input_text(control: Control, value) -> str:
         return YES_NO[0] if value else YES_NO[1]
     if isinstance(value, Decimal):
         return format_points(value)
-    return "" if value is None or isinstance(value, list) else str(value)
+    return "" if value is None or isinstance(value, (list, dict)) else str(value)
 
 
 def build_rows(round_: Round, pairs: list[tuple[str, Item]]) -> list[Row]:
@@ -221,8 +265,20 @@ def build_rows(round_: Round, pairs: list[tuple[str, Item]]) -> list[Row]:
             done = recorded.value if recorded and isinstance(recorded.value, list) else None
             row.answers = [(part, "" if done is None else YES_NO[0] if part in done else YES_NO[1])
                            for part in control.options]
+        if control.kind == CHECKLIST:
+            found = recorded.value if recorded and isinstance(recorded.value, dict) else None
+            row.answers = [(case, _case_text(found, case, counted)) for case, counted in
+                           zip(control.options, control.counted, strict=True)]
         rows.append(row)
     return rows
+
+
+def _case_text(found: dict | None, case: str, counted: str) -> str:
+    """A checklist case's input as recorded: 是/否, or the count of a case counted per occurrence."""
+    if found is None:
+        return ""
+    times = found.get(case, Decimal(0))
+    return format_points(times) if counted else YES_NO[0] if times else YES_NO[1]
 
 
 # --- reading a POST -------------------------------------------------------------------------------------------
@@ -270,6 +326,8 @@ def _gather(row: Row, post) -> None:
         row.note, row.correction = _text(post, row.note_field), _text(post, row.correction_field)
     if row.control.kind == PARTS:
         row.answers = [(part, post.get(name, "")) for part, name, _ in row.part_fields]
+    elif row.control.kind == CHECKLIST:
+        row.answers = [(case, _text(post, name)) for case, _, name, _, _ in row.case_fields]
     else:
         row.value = _text(post, row.value_field)
 
@@ -284,6 +342,8 @@ def _value(row: Row) -> object:
         if any(answer not in YES_NO for answer in given) or len(given) != len(row.answers):
             raise RowError(f"{row.name}：请逐个部分选择“是”或“否”（部分：{c.allowed}）")
         return [part for part, answer in row.answers if answer == YES_NO[0]]
+    if c.kind == CHECKLIST:
+        return _cases(row)
     if not row.value:
         return None
     if c.kind == CHOICE:
@@ -292,6 +352,31 @@ def _value(row: Row) -> object:
         return row.value == YES_NO[0] if c.options == YES_NO else row.value
     number = _number(row, row.value, "得分" if c.kind == SCORE else "填报值")
     return Decimal(int(number)) if c.kind == WHOLE else number
+
+
+def _cases(row: Row) -> dict | None:
+    """A checklist's answers as case → times found (every case), or None when none is answered."""
+    c = row.control
+    if not any(answer for _, answer in row.answers):
+        return None
+    if not all(answer for _, answer in row.answers):
+        blank = "、".join(case for case, answer in row.answers if not answer)
+        raise RowError(f"{row.name}：请逐条填写，未填：{blank}（{c.allowed}）")
+    found = {}
+    for (case, answer), counted in zip(row.answers, c.counted, strict=True):
+        if not counted:
+            if answer not in YES_NO:
+                raise RowError(f"{row.name}：「{case}」应选“是”或“否”，实际为“{answer[:MAX_INPUT]}”")
+            found[case] = Decimal(1) if answer == YES_NO[0] else Decimal(0)
+            continue
+        try:
+            times = Decimal(answer) if len(answer) <= MAX_INPUT else None
+        except InvalidOperation:
+            times = None
+        if times is None or number_problem(times) or times < 0 or times != times.to_integral_value():
+            raise RowError(f"{row.name}：「{case}」的次数应为不小于0的整数，实际填了“{answer[:MAX_INPUT]}”")
+        found[case] = Decimal(int(times))
+    return found
 
 
 def _same(row: Row, value, reason: str) -> bool:

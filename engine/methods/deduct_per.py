@@ -45,7 +45,7 @@ def score(item, value: int, ctx: ScoringContext) -> ItemScore:
         short = value
         head = f"{p.noun}{short}{p.counted}"
     if p.zero_if_none and value == 0:
-        return ItemScore(Decimal(0), f"{head}，均未开展，不得分")
+        return ItemScore(Decimal(0), f"要求{p.required}{p.counted}，实际0{p.counted}，均未开展，不得分")
     if short == 0:
         return ItemScore(item.points, f"{head}，不扣分，得满分{pts(item.points)}分")
     lost = p.per * short

@@ -1,7 +1,9 @@
 """The workbook a party fills for many units: a lead department's items, or an inspection group's.
 
-One row per (unit, item) the party provides; a `parts` item takes a heading row and a 是/否 row per part, as in
-the unit's fill-in workbook, whose dropdowns and ranges the value cells reuse. A judged item takes 得分 and a
+One row per (unit, item) the party provides; a `parts` item takes a heading row and a 是/否 row per part, a
+`checklist` item a heading row and a row per case (是/否, or 次数 for a case counted per occurrence), as in the
+unit's fill-in workbook, whose dropdowns and ranges the value cells reuse. Items whose value is counted from the
+unit's events or read from another item are never asked for: nobody files them. A judged item takes 得分 and a
 mandatory 评分理由. Every row has 备注 and 录入人 (who entered it). The header cells name the party and the
 ruleset (id, version, digest), so `engine/entrysheet.py` refuses a workbook made for another ruleset, and rows
 that are not the party's. Same inputs, same bytes.
@@ -15,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from ..model import PROVIDERS, Item, Ruleset, format_points
+from ..model import PROVIDERS, Item, Ruleset
 from .fillin import (
     LINE_HEIGHT,
     LIST_SHEET,
@@ -26,6 +28,7 @@ from .fillin import (
     grey_cells,
     item_rows,
     open_cell,
+    points_text,
 )
 from .xlsx import BOLD, TITLE, cell, fit_height, fixed_properties, page_setup, put, register_styles, stable_bytes
 
@@ -61,12 +64,12 @@ class EntryRow:
 def party_items(ruleset: Ruleset, kind: str, party: str) -> list[Item]:
     """The leaves `party` provides: of an inspection group, every item inspected; of a department, those it leads."""
     return [leaf for leaf in ruleset.leaves()
-            if leaf.provider == kind and (kind != "department" or party in leaf.departments)]
+            if leaf.provider == kind and leaf.takes_entry and (kind != "department" or party in leaf.departments)]
 
 
 def lead_departments(ruleset: Ruleset) -> tuple[str, ...]:
     """Every department that provides at least one item, in ruleset order."""
-    return tuple(dict.fromkeys(name for leaf in ruleset.leaves() if leaf.provider == "department"
+    return tuple(dict.fromkeys(name for leaf in ruleset.leaves() if leaf.provider == "department" and leaf.takes_entry
                                for name in leaf.departments))
 
 
@@ -130,7 +133,7 @@ def write_party_workbook(ruleset: Ruleset, kind: str, party: str, units: Sequenc
         row += 1
         serial += line.heading
         fixed = (serial if line.heading else None, line.unit, line.key, line.title, line.standard,
-                 format_points(line.item.points) if line.heading else None, line.ask)
+                 points_text(line.item) if line.heading else None, line.ask)
         for name, value in zip(FIXED, fixed, strict=True):
             cell(ws, row, at[name], value, "center" if name in (SERIAL, ITEM, POINTS) else "text")
         for name in columns[len(FIXED):]:
@@ -172,9 +175,12 @@ def _header(ws, ruleset: Ruleset, kind: str, party: str, units: list[str], width
         ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=width)
         fit_height(ws, row, [(value, characters - 17)], points_per_line=LINE_HEIGHT)
     who = f"{PROVIDERS[kind]}“{party}”"
+    items = party_items(ruleset, kind, party)
     judged = "核查评分的项目填得分，并必须写明评分理由；" if any(
-        item.value_kind == "judgement" for item in party_items(ruleset, kind, party)) else ""
-    text = (f"本表由{who}填写，每行是一个单位的一个指标。只有黄色格子可以填写：{judged}数值只填数字，"
+        item.value_kind == "judgement" for item in items) else ""
+    cases = ("扣分（加分）清单在其下各行逐条填写：有此情形选“是”，没有选“否”，按次计分的填次数，没有填0；" if any(
+        item.value_kind == "checklist" for item in items) else "")
+    text = (f"本表由{who}填写，每行是一个单位的一个指标。只有黄色格子可以填写：{judged}{cases}数值只填数字，"
             "是/否和档次从下拉列表选择；“录入人”填写录入这一行的人员。\n"
             "暂时没有评定的留空，不要填0：留空的项目不计入，也不会按0分计。其余格子受保护。")
     put(ws, 7, 1, text, alignment=Alignment(wrap_text=True, vertical="top"), border=False)

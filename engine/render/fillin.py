@@ -6,8 +6,13 @@ dropdown lists. Only the fill-in cells are unlocked; the sheets and the
 workbook structure are protected. `engine/workbook.py` reads it back.
 
 Items another party provides (an inspection group, a lead department) are grey
-rows the unit does not fill: their value cell says who gives it. Only the unit's
-own target for such an item, where the method takes one, stays open.
+rows the unit does not fill: their value cell says who gives it. So are items whose
+value is counted from the 事件 sheet or read from another item: their value cell says
+where it comes from. A `checklist` item is a heading row and one row per listed
+case (是/否, or a count where the case is counted per occurrence), as a `parts` item
+is a heading row and a 是/否 row per part. The target cell is open only on items
+whose ruleset lets the unit file its own target (目标备案, or last year's value).
+The 事件 sheet has a column for each attribute the facts of events declare.
 The party workbooks (`entrysheet.py`) reuse the row, dropdown and range helpers.
 """
 from __future__ import annotations
@@ -22,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..methods import needs_target
-from ..model import PROVIDERS, FactSpec, Item, Ruleset, format_points
+from ..model import PROVIDERS, Attribute, AttributeTest, FactSpec, Item, Ruleset, format_points
 from .sheet import basis_text
 from .xlsx import (
     BOLD,
@@ -44,13 +49,19 @@ COLUMNS = ("指标编号", "考核项目", "评分标准", "填报内容", "计�
            "佐证材料", "自评得分", "备注", "依据")
 ASK, VALUE, TARGET, FILES, SELF, NOTE = 4, 6, 8, 9, 10, 11  # 填报内容 and the fill-in columns
 WIDTHS = (11, 18, 34, 24, 8, 14, 10, 12, 26, 9, 24, 36)
-EVENT_COLUMNS = ("事实", "类型", "日期", "事件名称", "佐证材料")
-PART_MARK = "｜"  # 二.6｜部分名称: one row per part of a `parts` item
+EVENT_COLUMNS = ("事实", "类型", "日期", "事件名称", "佐证材料")  # then a column per declared event attribute
+EVENT_WIDTHS = (16, 22, 12, 40, 30)
+ATTRIBUTE_WIDTH = 14
+EVENT_ROWS = 50  # event rows laid out (and validated) below the header
+PART_MARK = "｜"  # 二.6｜部分名称: one row per part of a `parts` item, or per case of a `checklist` item
 FACT_PREFIX = "事实："
 YES_NO = ("是", "否")
 HAS_EVENTS = ("有", "无")
 JUDGED_ASK = "核查评分"  # 填报内容 of a judged item starts so: its reason goes in 备注
 OTHERS_ASK = "本单位不填"  # 填报内容 of an item another party provides: the row is read for its target only
+DERIVED_ASK = "无需单独填报"  # 填报内容 of an item counted from events or reading another item's value: target only
+CASE_ASK = "是否存在（是/否）"  # 填报内容 of a checklist case found once or not at all
+TIMES_ASK = "次数"  # 填报内容 of a checklist case counted per occurrence starts so: 次数（次），不小于0的整数
 EVENTS_ASK = f"（{'/'.join(HAS_EVENTS)}）"  # in 填报内容 of a fact of events: answered 有/无, the events on 事件
 UNIT_CELL, RULESET_CELL = "B2", "B3"
 # Points per wrapped line: the CJK fonts that stand in for 宋体 where it is missing (Noto CJK) run taller than it.
@@ -61,6 +72,7 @@ FILL_COLOR = PatternFill("solid", fgColor="FFFDE7")
 OTHERS_COLOR = PatternFill("solid", fgColor="E7E6E6")
 OTHERS_FONT = Font(name=FONT_NAME, size=10, color="595959")
 OPEN = Protection(locked=False)
+COMPARISON_WORDS = {">=": "不少于", ">": "多于", "<=": "不超过", "<": "少于"}  # an event attribute's test
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,59 @@ class Row:
     takes_target: bool = False
     takes_extras: bool = True  # evidence references, 自评得分, 备注
     provided_by: str = ""  # 由考核组评定 …: another party gives the value; the row is read-only
+    derived: str = ""  # 按“事件”表中的「…」计数, 同 一.3 的填报值: the value is not filed here; read-only
+    shows_target: bool = False  # the row has a target (适用目标) the unit may not file: its target cell is grey
+
+
+def files_target(item: Item) -> bool:
+    """Whether the unit may file its own target for `item` (目标备案, or last year's value as the target)."""
+    return item.target_filed or bool(item.last_year)
+
+
+def points_text(item: Item) -> str:
+    """An item's 分值 as a party workbook or form shows it: 10; 10（最高15分）; 最多扣5分 or 扣分项 in a penalty
+    section (outside the 100 points)."""
+    if item.penalty:
+        return f"最多扣{format_points(item.points)}分" if item.points else "扣分项"
+    if item.max is not None and item.max != item.points:
+        return f"{format_points(item.points)}（最高{format_points(item.max)}分）"
+    return format_points(item.points)
+
+
+def title_of(item: Item) -> str:
+    """An item's title on the fill-in: ★ before a key item, 扣分项 after a penalty row."""
+    star = "★" if item.key else ""
+    penalty = f"（{points_text(item)}）" if item.penalty else ""
+    return f"{star}{item.title}{penalty}"
+
+
+def self_score_range(item: Item) -> tuple[Decimal | None, Decimal | None]:
+    """What 自评得分 may be: 0 to the item's cap; a penalty row's is the deduction, negative, down to its limit."""
+    if item.penalty:
+        return (-item.points if item.points else None), Decimal(0)
+    return Decimal(0), item.cap
+
+
+def _test_text(test: AttributeTest) -> str:
+    """responsible 为是, deaths 不少于2, as the ruleset comparison shows them."""
+    if test.op:
+        return f"{test.name} {COMPARISON_WORDS.get(test.op, test.op)}{format_points(test.threshold)}"
+    if isinstance(test.equals, bool):
+        return f"{test.name} 为{YES_NO[0] if test.equals else YES_NO[1]}"
+    return f"{test.name} 为{test.equals}"
+
+
+def derived_from(item: Item, ruleset: Ruleset) -> str:
+    """Where the value of an item that takes no entry comes from, in words: 按“事件”表中的「生产安全事故」计数
+    （较大、重大；responsible 为是，deaths 不少于2）; 同 一.3 的填报值."""
+    if item.value_of:
+        return f"同 {item.value_of} 的填报值"
+    selection = item.events
+    spec = next((s for s in ruleset.facts if s.name == selection.fact), None)
+    title = spec.title if spec is not None else selection.fact
+    how = "评定" if item.method == "awards" else "计数"
+    narrowed = "；".join(filter(None, ["、".join(selection.kinds), "，".join(map(_test_text, selection.where))]))
+    return f"按“{EVENT_SHEET}”表中的「{title}」{how}" + (f"（{narrowed}）" if narrowed else "")
 
 
 def provided_by(item: Item) -> str:
@@ -95,6 +160,8 @@ def ask_for(item: Item, reason_in: str = "备注") -> tuple[str, tuple]:
         return "所处档次（下拉选择）", ("list", item.params.names())
     if kind == "count":
         return f"个数（{getattr(item.params, 'counted', '项')}），不小于0的整数", ("whole", None)
+    if kind == "checklist":
+        return checklist_ask(item), ("none", None)
     if kind == "judgement":
         step = f"，按{format_points(item.params.step)}分计" if item.params.step else ""
         ask = f"{JUDGED_ASK}（0–{format_points(item.points)}分{step}），理由写在{reason_in}栏"
@@ -106,16 +173,20 @@ def ask_for(item: Item, reason_in: str = "备注") -> tuple[str, tuple]:
 
 
 def rows_for(ruleset: Ruleset) -> list[Row]:
-    """The rows of the unit's 填报 sheet: its own items to fill, the others' items read-only, then the facts."""
+    """The rows of the unit's 填报 sheet: its own items to fill, the others' items and the items whose value is
+    counted or read elsewhere read-only, then the facts."""
     rows = []
     for item in ruleset.leaves():
         basis = basis_text(ruleset, item.citation)
         target = format_points(item.target) if item.target is not None else ("须备案" if needs_target(item.method)
                                                                            else "")
-        if item.provider != "unit":
-            rows.append(Row(item.id, item, item.title, item.standard, f"{OTHERS_ASK}：{provided_by(item)}",
-                            item.unit, target, basis, ("none", None), takes_target=needs_target(item.method),
-                            takes_extras=False, provided_by=provided_by(item)))
+        if not item.takes_entry or item.provider != "unit":
+            shown = derived_from(item, ruleset) if not item.takes_entry else provided_by(item)
+            ask = f"{DERIVED_ASK}：{shown}" if not item.takes_entry else f"{OTHERS_ASK}：{shown}"
+            rows.append(Row(item.id, item, title_of(item), item.standard, ask, item.unit, target, basis,
+                            ("none", None), takes_target=files_target(item), takes_extras=False,
+                            provided_by=shown if item.takes_entry else "", derived="" if item.takes_entry else shown,
+                            shows_target=bool(target) and not files_target(item)))
             continue
         rows += item_rows(item, target, basis)
     for spec in ruleset.facts:
@@ -124,17 +195,46 @@ def rows_for(ruleset: Ruleset) -> list[Row]:
 
 
 def item_rows(item: Item, target: str = "", basis: str = "") -> list[Row]:
-    """The rows that take one item's value: one, or for a `parts` item a heading row and a 是/否 row per part."""
+    """The rows that take one item's value: one, or for a `parts` item a heading row and a 是/否 row per part,
+    for a `checklist` item a heading row and a row per case (是/否, or 次数 where counted per occurrence)."""
+    title = title_of(item)
     if item.value_kind == "parts":
-        rows = [Row(item.id, item, item.title, item.standard, "在下列各部分逐项填“是/否”", "", "", basis,
+        rows = [Row(item.id, item, title, item.standard, "在下列各部分逐项填“是/否”", "", "", basis,
                     ("none", None))]
         for name, worth in item.params.parts:
             rows.append(Row(f"{item.id}{PART_MARK}{name}", item, f"　{name}（{format_points(worth)}分）", "",
                             "是否完成（是/否）", "", "", "", ("list", YES_NO), takes_extras=False))
         return rows
+    if item.value_kind == "checklist":
+        rows = [Row(item.id, item, title, item.standard, checklist_ask(item), "", "", basis, ("none", None))]
+        for entry in item.params.entries:
+            ask, validation = case_ask(entry)
+            rows.append(Row(f"{item.id}{PART_MARK}{entry.name}", item, f"　{entry.name}（{case_worth(item, entry)}）",
+                            "", ask, "", "", "", validation, takes_extras=False))
+        return rows
     ask, validation = ask_for(item)
-    return [Row(item.id, item, item.title, item.standard, ask, item.unit, target, basis, validation,
-                takes_target=needs_target(item.method))]
+    return [Row(item.id, item, title, item.standard, ask, item.unit, target, basis, validation,
+                takes_target=files_target(item), shows_target=bool(target) and not files_target(item))]
+
+
+def checklist_ask(item: Item) -> str:
+    """填报内容 of a checklist's heading row."""
+    cases = "扣分情形" if item.params.kind == "faults" else "加分情形"
+    counted = "；按次计分的填次数，没有填0" if any(entry.per for entry in item.params.entries) else ""
+    return f"在下列{cases}逐项填写：有此情形填“是”，没有填“否”{counted}"
+
+
+def case_ask(entry) -> tuple[str, tuple]:
+    """填报内容 and validation of one checklist case: 是/否, or a whole number ≥ 0 for a case counted per occurrence."""
+    if entry.per:
+        return f"{TIMES_ASK}（{entry.counted}），不小于0的整数", ("whole", None)
+    return CASE_ASK, ("list", YES_NO)
+
+
+def case_worth(item: Item, entry) -> str:
+    """扣0.5分, 每次扣0.3分, 加1分."""
+    verb = "扣" if item.params.kind == "faults" else "加"
+    return f"{'每' + entry.counted if entry.per else ''}{verb}{format_points(entry.amount)}分"
 
 
 def _fact_row(spec: FactSpec) -> Row:
@@ -186,6 +286,10 @@ def add_validation(ws: Worksheet, lists: Lists, spec: tuple, where: str, item_na
             rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=format_points(low),
                                   allow_blank=True)
             rule.error = f"请填不小于 {format_points(low)} 的数"
+        elif high is not None:
+            rule = DataValidation(type="decimal", operator="lessThanOrEqual", formula1=format_points(high),
+                                  allow_blank=True)
+            rule.error = f"请填不大于 {format_points(high)} 的数"
         else:
             rule = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
                                   allow_blank=True)
@@ -232,6 +336,8 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
     put(ws, 3, 3, f"{ruleset.title}（版本 {ruleset.version}，摘要 {ruleset.digest[:12]}）", border=False)
     rows = rows_for(ruleset)
     others = "；灰色行由考核组或牵头部门评定，本单位不填" if any(line.provided_by for line in rows) else ""
+    if any(line.derived for line in rows):
+        others += f"；填报值栏写着“按‘{EVENT_SHEET}’表……”或“同……的填报值”的灰色行无需单独填报"
     put(ws, 4, 1, f"黄色格子为填报格；其余格子受保护{others}。填写说明见“说明”表。", border=False)
     ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=len(COLUMNS))  # lines that would be cut
     ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=len(COLUMNS))  # at their first column
@@ -241,13 +347,15 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
     row = HEADER_ROW
     for line in rows:
         row += 1
-        fixed = (line.key, line.title, line.standard, line.ask, line.unit, line.provided_by or None, line.target, None,
-                 None, None, None, line.basis)
+        fixed = (line.key, line.title, line.standard, line.ask, line.unit, line.provided_by or line.derived or None,
+                 line.target, None, None, None, None, line.basis)
         for column, value in enumerate(fixed, start=1):
             cell(ws, row, column, value, "center" if column in (1, 5, 7) else "text")
         fit_height(ws, row, zip(fixed, WIDTHS, strict=True), points_per_line=LINE_HEIGHT)
-        if line.provided_by:
+        if line.provided_by or line.derived:
             grey_cells(ws, row, (VALUE, FILES, SELF, NOTE))
+        if line.shows_target:
+            grey_cells(ws, row, (TARGET,))
         if line.validation[0] != "none":
             open_cell(ws, row, VALUE)
             add_validation(ws, lists, line.validation, f"{get_column_letter(VALUE)}{row}", line.title)
@@ -258,7 +366,7 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
         if line.takes_extras and line.item is not None:
             for column in (FILES, SELF, NOTE):
                 open_cell(ws, row, column)
-            add_validation(ws, lists, ("decimal", (Decimal(0), line.item.points)), f"{get_column_letter(SELF)}{row}",
+            add_validation(ws, lists, ("decimal", self_score_range(line.item)), f"{get_column_letter(SELF)}{row}",
                            f"{line.title} 自评得分")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
     page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
@@ -273,27 +381,77 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
     return stable_bytes(workbook)
 
 
+def event_attributes(ruleset: Ruleset) -> list[Attribute]:
+    """The attributes the facts of events declare, one column each on the 事件 sheet: by name, first declared first.
+    A name two facts declare with different types keeps its column, without a type's validation."""
+    found: dict[str, Attribute] = {}
+    for spec in ruleset.facts:
+        for attribute in spec.attributes if spec.kind == "events" else ():
+            known = found.setdefault(attribute.name, attribute)
+            if (known.type, known.choices) != (attribute.type, attribute.choices):
+                found[attribute.name] = Attribute(attribute.name, "mixed")
+    return list(found.values())
+
+
+def attribute_validation(attribute: Attribute) -> tuple:
+    """The validation of an attribute's cells: a 是/否 or choice dropdown, a whole number ≥ 0, any number."""
+    if attribute.type == "yes_no":
+        return "list", YES_NO
+    if attribute.type == "choice":
+        return "list", attribute.choices
+    if attribute.type == "count":
+        return "whole", None
+    if attribute.type == "number":
+        return "decimal", (None, None)
+    return "none", None
+
+
+def attribute_text(attribute: Attribute, ruleset: Ruleset) -> str:
+    """deaths（个数，生产安全事故）: an attribute's type and the facts that declare it, for the 说明 sheet."""
+    from ..model import ATTRIBUTE_TYPES
+    kind = ("从“" + "/".join(attribute.choices) + "”中选择" if attribute.type == "choice"
+            else ATTRIBUTE_TYPES.get(attribute.type, "按细则填写"))
+    if attribute.type == "count":
+        kind += "，不小于0的整数"
+    event_facts = [spec for spec in ruleset.facts if spec.kind == "events"]
+    declaring = [spec for spec in event_facts if spec.attribute(attribute.name) is not None]
+    if len(declaring) == len(event_facts):
+        return f"{attribute.name}（{kind}）"
+    return f"{attribute.name}（{kind}；只有{'、'.join(f'「{spec.title}」' for spec in declaring)}的事件填写）"
+
+
 def _event_sheet(workbook: Workbook, ruleset: Ruleset, lists: Lists) -> None:
     ws = workbook.create_sheet(EVENT_SHEET)
-    for column, name in enumerate(EVENT_COLUMNS, start=1):
+    attributes = event_attributes(ruleset)
+    headers = EVENT_COLUMNS + tuple(attribute.name for attribute in attributes)
+    widths = EVENT_WIDTHS + (ATTRIBUTE_WIDTH,) * len(attributes)
+    last = EVENT_ROWS + 1
+    for column, name in enumerate(headers, start=1):
         cell(ws, 1, column, name, "head")
-        ws.column_dimensions[get_column_letter(column)].width = (16, 22, 12, 40, 30)[column - 1]
+        ws.column_dimensions[get_column_letter(column)].width = widths[column - 1]
     event_facts = [s for s in ruleset.facts if s.kind == "events"]
     kinds = tuple(dict.fromkeys(k for s in event_facts for k in s.kinds))
-    for row in range(2, 52):
-        for column in range(1, len(EVENT_COLUMNS) + 1):
+    for row in range(2, last + 1):
+        for column in range(1, len(headers) + 1):
             open_cell(ws, row, column)
             ws.cell(row=row, column=column).font = FONT
         ws.cell(row=row, column=3).number_format = "yyyy-mm-dd"
+        for column, attribute in enumerate(attributes, start=len(EVENT_COLUMNS) + 1):
+            if attribute.type == "text":
+                ws.cell(row=row, column=column).number_format = "@"  # typed digits stay text
     if event_facts:
-        add_validation(ws, lists, ("list", tuple(s.title for s in event_facts)), "A2:A51", "事实")
+        add_validation(ws, lists, ("list", tuple(s.title for s in event_facts)), f"A2:A{last}", "事实")
     if kinds:
-        add_validation(ws, lists, ("list", kinds), "B2:B51", "事件类型")
+        add_validation(ws, lists, ("list", kinds), f"B2:B{last}", "事件类型")
+    for column, attribute in enumerate(attributes, start=len(EVENT_COLUMNS) + 1):
+        letter = get_column_letter(column)
+        add_validation(ws, lists, attribute_validation(attribute), f"{letter}2:{letter}{last}", attribute.name)
     date_rule = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     date_rule.error = "请填日期，例如 2014-07-29"
     ws.add_data_validation(date_rule)
-    date_rule.add("C2:C51")
+    date_rule.add(f"C2:C{last}")
     ws.freeze_panes = "A2"
+    page_setup(ws, "1:1")  # the attribute columns print on the same page's width
     ws.protection.sheet = True
 
 
@@ -306,21 +464,22 @@ def _help_sheet(workbook: Workbook, ruleset: Ruleset) -> None:
         (f"细则：{ruleset.id}，版本 {ruleset.version}；考核期 {period.start} 至 {period.end}。", FONT),
         ("1. 在“填报”表 B2 选择本单位名称。只有黄色格子可以填写，其余格子受保护。"
          + ("灰色行（填报值栏写着“由考核组评定”或“由牵头部门评定”）由考核组现场核查评定或由牵头部门按其掌握的数据评定，"
-            "本单位不填，自查时列为“待评定”；其中需要备案目标的，仍由本单位填在“本单位备案目标”栏。"
+            "本单位不填，自查时列为“待评定”；其中允许本单位备案目标的，仍由本单位填在“本单位备案目标”栏。"
             if any(leaf.provider != "unit" for leaf in ruleset.leaves()) else ""), FONT),
         ("2. “填报值”按“填报内容”一栏的要求填写：是/否和档次从下拉列表选择；数值只填数字，计量单位见“计量单位”栏"
          "（比率填 93.5 表示 93.5%）。", FONT),
         ("3. 暂时没有的数据请留空，不要填 0：留空的项目在评分时列为“未能评分”，不会按 0 分计。", FONT),
-        ("4. “适用目标”是细则的默认目标；本单位在目标备案中另行备案了目标的，填在“本单位备案目标”栏；"
-         "标为“须备案”的项目必须填写。", FONT),
+        ("4. “适用目标”是细则的默认目标。细则允许本单位备案目标的项目，“本单位备案目标”栏是黄色的：本单位在目标备案中"
+         "另行备案了目标的填在这里，标为“须备案”的必须填写；其余项目按适用目标评分，不能另报目标。", FONT),
         ("5. “佐证材料”填材料的文件名或编号，多份用分号隔开；“自评得分”填本单位自评的分数；"
          "核查评分项的理由写在“备注”栏。", FONT),
         (f"6. 有事件的，在“{EVENT_SHEET}”表逐起填写类型、日期、名称和佐证材料，并在“填报”表对应的事实行选“有”；"
          f"没有事件请选“无”。两者必须一致：选“有”而“{EVENT_SHEET}”表没有对应的事件行，或选“无”（或未选）"
          "却填了事件行，材料都会被退回。", FONT),
-        ("7. 填好后用 kaohe check 自查（暂定得分、缺少的数据和佐证材料、自评分与计算分的差异、升档还差多少），"
-         "再报送。", FONT),
     ]
+    lines += [(f"{number}. {text}", FONT) for number, text in enumerate(_pattern_help(ruleset) + [
+        "填好后用 kaohe check 自查（暂定得分、缺少的数据和佐证材料、自评分与计算分的差异、升档还差多少），再报送。"],
+        start=7)]
     if ruleset.note:
         lines.append((f"细则说明：{ruleset.note}", FONT))
     for row, (text, font) in enumerate(lines, start=1):
@@ -329,3 +488,27 @@ def _help_sheet(workbook: Workbook, ruleset: Ruleset) -> None:
         fit_height(ws, row, [(text, HELP_WIDTH / scale)], points_per_line=LINE_HEIGHT * scale)
     page_setup(ws, "1:1")  # printed on the page's width, as the other sheets
     ws.protection.sheet = True
+
+
+def _pattern_help(ruleset: Ruleset) -> list[str]:
+    """The 说明 lines for what only some rulesets have: event attributes, checklists, values taken from elsewhere,
+    penalty rows."""
+    leaves = ruleset.leaves()
+    lines = []
+    attributes = event_attributes(ruleset)
+    if attributes:
+        lines.append(f"“{EVENT_SHEET}”表“佐证材料”之后各列是细则要求逐起填写的事件情况："
+                     + "；".join(attribute_text(attribute, ruleset) for attribute in attributes)
+                     + "。是/否和可选值从下拉列表选择，个数、数值只填数字。")
+    if any(leaf.value_kind == "checklist" and leaf.takes_entry and leaf.provider == "unit" for leaf in leaves):
+        lines.append("扣分清单（或加分清单）项目在标题行下逐条填写：有此情形选“是”，没有选“否”；按次计分的填次数，"
+                     "没有填 0。各条全部留空视为未填报（列为“未能评分”），不视为没有扣分情形；佐证材料、自评得分和备注"
+                     "填在标题行。")
+    if any(not leaf.takes_entry for leaf in leaves):
+        lines.append(f"填报值栏写着“按‘{EVENT_SHEET}’表中的……计数”的项目，按“{EVENT_SHEET}”表中相应事实的事件计数"
+                     "（括号内为计入的事件类型和条件）；写着“同……的填报值”的项目与所写指标共用一个填报值。"
+                     "这些行无需单独填报。")
+    if any(leaf.penalty for leaf in leaves):
+        lines.append("标为“扣分项”或“最多扣N分”的项目在百分之外扣分：照常填报发生的情形或次数；自评得分填扣分，"
+                     "写负数（扣2分填 -2）。")
+    return lines

@@ -22,6 +22,7 @@ from kaohe.engine import PROVIDERS, KaoheError, Location, Problem, format_points
 from kaohe.engine.entrysheet import read_party_workbook
 from kaohe.engine.model import Item, Ruleset
 from kaohe.engine.render.entrysheet import party_items, write_party_workbook
+from kaohe.engine.render.fillin import points_text
 from kaohe.round import actions
 from kaohe.round.models import Entry, Round
 from kaohe.round.state import groups, roster, ruleset_of
@@ -71,8 +72,8 @@ class Party:
 
     @property
     def item_lines(self) -> list[tuple[str, str, str]]:
-        """(id, title, points) of each item, the points as the 细则 writes them."""
-        return [(item.id, item.title, format_points(item.points)) for item in self.items]
+        """(id, title, points) of each item, the points as the 细则 writes them: 4分, 10（最高15分）, 最多扣5分."""
+        return [(item.id, item.title, _points_said(item)) for item in self.items]
 
     @property
     def home(self) -> str:
@@ -273,3 +274,8 @@ def _upload(request, party: Party):
         shutil.rmtree(pending.path.parent, ignore_errors=True)
     messages.success(request, f"已从评定表 {pending.name} 记录{len(recorded)}项")
     return redirect(party.home)
+
+
+def _points_said(item: Item) -> str:
+    text = points_text(item)
+    return f"{text}分" if text == format_points(item.points) else text
