@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .model import Item, OutcomeRule, Ruleset
+from .model import ATTRIBUTE_TYPES, AttributeTest, Condition, EventSelection, FactSpec, Item, OutcomeRule, Ruleset
 from .model import format_points as pts
 
 PARAM_NAMES = {
     "per": "每项（每步）分值", "step": "步长", "base": "基准分", "up": "每步加分", "down": "每步减分",
     "levels": "档次", "parts": "组成部分", "brackets": "数额分档", "required": "要求数", "direction": "方向",
     "partial": "不足一步的处理", "order": "排序方向", "counted": "量词", "noun": "计数说法",
+    "zero_if_none": "均未开展的不得分", "kind": "清单类型", "entries": "清单情形",
 }
+CHECKLIST_KINDS = {"faults": "扣分清单", "gains": "加分清单"}
+COMPARISON_WORDS = {">=": "不少于", ">": "多于", "<=": "不超过", "<": "少于"}
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,114 @@ def _show(value) -> str:
     return str(value)
 
 
-def _param(key: str, value, unit: str) -> str:
-    """Method parameters as a drafter reads them: ≥5个得6分；好 15分."""
+def _param(key: str, value, unit: str, params: dict | None = None) -> str:
+    """Method parameters as a drafter reads them: ≥5个得6分；好 15分；未建立台账 扣0.5分."""
+    params = params or {}
     if key == "brackets" and value:
-        return "；".join(f"≥{pts(b['min'])}{unit}得{pts(b['points'])}分" for b in value)
+        fewer = params.get("direction") == "at_most"
+        signs = {(False, True): "≥", (False, False): ">", (True, True): "≤", (True, False): "<"}
+        return "；".join(f"{signs[fewer, b.get('inclusive', True)]}{pts(b['min'])}{unit}得{pts(b['points'])}分"
+                        for b in value)
     if key in ("levels", "parts") and value:
         return "；".join(f"{name} {pts(worth)}分" for name, worth in value)
+    if key == "direction" and "brackets" in params:
+        return {"at_least": "越多越好（按下限分档）", "at_most": "越少越好（按上限分档）"}.get(value, _show(value))
+    if key == "kind" and value in CHECKLIST_KINDS:
+        return CHECKLIST_KINDS[value]
+    if key == "entries" and value:
+        verb = "加" if params.get("kind") == "gains" else "扣"
+        return "；".join(f"{e['name']} 每{e['counted']}{verb}{pts(e['amount'])}分" if e["per"]
+                        else f"{e['name']} {verb}{pts(e['amount'])}分" for e in value)
     return _show(value)
+
+
+def attribute_test_text(test: AttributeTest) -> str:
+    """responsible 为是；deaths 不少于2；sector 为工业."""
+    if test.op:
+        return f"{test.name} {COMPARISON_WORDS.get(test.op, test.op)}{pts(test.threshold)}"
+    if isinstance(test.equals, bool):
+        return f"{test.name} 为{'是' if test.equals else '否'}"
+    return f"{test.name} 为{test.equals}"
+
+
+def _fact_title(ruleset: Ruleset, name: str) -> str:
+    return next((f.title for f in ruleset.facts if f.name == name), name)
+
+
+def selection_text(selection: EventSelection | None, ruleset: Ruleset) -> str:
+    """生产安全事故（较大、重大；responsible 为是，deaths 不少于2）, or 无."""
+    if selection is None:
+        return "无"
+    inside = "；".join(part for part in ("、".join(selection.kinds),
+                                         "，".join(attribute_test_text(t) for t in selection.where)) if part)
+    return f"{_fact_title(ruleset, selection.fact)}（{inside}）" if inside else _fact_title(ruleset, selection.fact)
+
+
+def condition_text(cond: Condition, ruleset: Ruleset) -> str:
+    """A precondition in words: the document's text, and what it tests."""
+    comparison = f"{COMPARISON_WORDS.get(cond.op, cond.op)}{pts(cond.threshold)}" if cond.op else ""
+    if cond.item:
+        source = ruleset.item(cond.item)
+        name = f"{cond.item}「{source.title}」" if source else cond.item
+        test = f"{name}为{'是' if cond.is_value else '否'}" if cond.is_value is not None else \
+            f"{name}{comparison}{source.unit if source else ''}"
+    elif cond.events is not None or (cond.is_value is None and not cond.op):
+        selection = cond.events or EventSelection(cond.fact)
+        count = f"{pts(cond.threshold)}起" if cond.op else "1起"
+        test = f"{selection_text(selection, ruleset)}{COMPARISON_WORDS.get(cond.op, '不少于')}{count}"
+    elif cond.is_value is not None:
+        test = f"“{_fact_title(ruleset, cond.fact)}”为{'是' if cond.is_value else '否'}"
+    else:
+        test = f"“{_fact_title(ruleset, cond.fact)}”{comparison}"
+    return f"{cond.text}（{test}）" if cond.text else test
+
+
+def _conditions(a: Item, b: Item, old: Ruleset, new: Ruleset) -> list[str]:
+    """前提条件 added and removed, each with its text; a changed condition is one removed and one added."""
+    before = [condition_text(c, old) for c in a.zero_if]
+    after = [condition_text(c, new) for c in b.zero_if]
+    out = [f"删除前提条件：{text}" for text in before if text not in after]
+    return out + [f"新增前提条件：{text}" for text in after if text not in before]
+
+
+def _worth(item: Item) -> str:
+    """10分; 10分（最高15分）; 扣分项，最多扣10分 — what an added or removed item is worth."""
+    if item.penalty:
+        return f"扣分项，最多扣{pts(item.points)}分" if item.points > 0 else "扣分项"
+    return f"{pts(item.points)}分" + (f"（最高{pts(item.max)}分）" if item.max is not None else "")
+
+
+def _marks(item: Item, ruleset: Ruleset) -> str:
+    """What else an added item carries: 关键项, its preconditions, the events it counts, the value it shares."""
+    parts = ["关键项"] if item.key else []
+    parts += [f"前提条件：{condition_text(c, ruleset)}" for c in item.zero_if]
+    if item.events is not None:
+        parts.append(f"按事件计数 {selection_text(item.events, ruleset)}")
+    if item.value_of:
+        parts.append(f"同 {item.value_of} 的填报值")
+    if item.is_leaf and item.target_filed and not item.last_year:
+        parts.append("允许目标备案")
+    return "".join(f"；{p}" for p in parts)
+
+
+def _patterns(a: Item, b: Item, old: Ruleset, new: Ruleset) -> list[str]:
+    """The changes of an item's own cap, key mark, preconditions, penalty, events, shared value, target filing."""
+    details = []
+    if a.max != b.max:
+        details.append(f"本项最高分 {_show(a.max)} → {_show(b.max)}")
+    if a.key != b.key:
+        details.append("设为关键项" if b.key else "取消关键项")
+    details += _conditions(a, b, old, new)
+    if a.penalty != b.penalty and (any(b is i for i in new.items) or any(a is i for i in old.items)):
+        details.append("改为扣分项（不计入满分，得分为扣分）" if b.penalty else "不再是扣分项")
+    if selection_text(a.events, old) != selection_text(b.events, new):
+        details.append(f"按事件计数 {selection_text(a.events, old)} → {selection_text(b.events, new)}")
+    if a.value_of != b.value_of:
+        shown = [f"同 {x} 的填报值" if x else "本项填报" for x in (a.value_of, b.value_of)]
+        details.append(f"填报值 {shown[0]} → {shown[1]}")
+    if a.is_leaf and b.is_leaf and a.target_filed != b.target_filed and not b.last_year:
+        details.append(f"目标备案 {'允许' if a.target_filed else '不允许'} → {'允许' if b.target_filed else '不允许'}")
+    return details
 
 
 def _parents(ruleset: Ruleset) -> dict[str, str]:
@@ -64,12 +168,35 @@ def _facts(old: Ruleset, new: Ruleset) -> list[Change]:
     out = []
     for fact in new.facts:
         if fact.name not in before:
-            out.append(Change("事实", "新增", fact.name, fact.title, f"{fact.kind} {_show(fact.kinds)}".strip()))
+            out.append(Change("事实", "新增", fact.name, fact.title, f"{fact.kind} {_show(fact.kinds)}".strip()
+                              + (f"；事件属性 {_show([_attribute_text(x) for x in fact.attributes])}"
+                                 if fact.attributes else "")))
         elif (before[fact.name].kind, before[fact.name].kinds) != (fact.kind, fact.kinds):
             out.append(Change("事实", "修改", fact.name, fact.title, f"类型 {_show(before[fact.name].kinds)} → "
-                                                                   f"{_show(fact.kinds)}"))
+                                                                   f"{_show(fact.kinds)}"
+                              + "".join(f"；{d}" for d in _attributes(before[fact.name], fact))))
+        elif before[fact.name].attributes != fact.attributes:
+            out.append(Change("事实", "修改", fact.name, fact.title, "；".join(_attributes(before[fact.name], fact))))
     after = {f.name for f in new.facts}
     return out + [Change("事实", "删除", f.name, f.title, "") for f in old.facts if f.name not in after]
+
+
+def _attribute_text(attribute) -> str:
+    """deaths（个数）；sector（工业/农业/服务业）."""
+    kind = "/".join(attribute.choices) if attribute.type == "choice" else ATTRIBUTE_TYPES.get(attribute.type,
+                                                                                               attribute.type)
+    return f"{attribute.name}（{kind}）"
+
+
+def _attributes(a: FactSpec, b: FactSpec) -> list[str]:
+    """The events' declared attributes added, removed or retyped."""
+    before = {x.name: x for x in a.attributes}
+    after = {x.name: x for x in b.attributes}
+    out = [f"新增事件属性 {_attribute_text(x)}" for name, x in after.items() if name not in before]
+    out += [f"删除事件属性 {_attribute_text(x)}" for name, x in before.items() if name not in after]
+    out += [f"事件属性 {_attribute_text(before[name])} → {_attribute_text(x)}" for name, x in after.items()
+            if name in before and before[name] != x]
+    return out
 
 
 def _meta(old: Ruleset, new: Ruleset) -> list[Change]:
@@ -104,10 +231,11 @@ def _items(old: Ruleset, new: Ruleset) -> list[Change]:
             added.remove(item)
             pairs.append((twin, item, "改编号"))
     for item in removed:
-        out.append(Change("指标", "删除", item.id, item.title, f"{pts(item.points)}分，{item.method or '分组'}"))
+        out.append(Change("指标", "删除", item.id, item.title, f"{_worth(item)}，{item.method or '分组'}"))
     for item in added:
         where = f"，在 {new_parent[item.id]} 下" if item.id in new_parent else "，顶层"
-        out.append(Change("指标", "新增", item.id, item.title, f"{pts(item.points)}分，{item.method or '分组'}{where}"))
+        out.append(Change("指标", "新增", item.id, item.title,
+                          f"{_worth(item)}，{item.method or '分组'}{where}{_marks(item, new)}"))
     for a, b, how in sorted(pairs, key=lambda p: list(new_items).index(p[1].id)):
         if how:
             out.append(Change("指标", how, b.id, b.title, f"原编号 {a.id}"))
@@ -127,8 +255,9 @@ def _items(old: Ruleset, new: Ruleset) -> list[Change]:
             before, after = asdict(a.params), asdict(b.params)
             for key in after:
                 if before.get(key) != after[key]:
-                    details.append(f"{PARAM_NAMES.get(key, key)} {_param(key, before.get(key), a.unit)} → "
-                                   f"{_param(key, after[key], b.unit)}")
+                    details.append(f"{PARAM_NAMES.get(key, key)} {_param(key, before.get(key), a.unit, before)} → "
+                                   f"{_param(key, after[key], b.unit, after)}")
+        details += _patterns(a, b, old, new)
         if a.standard != b.standard:
             details.append(f"评分标准改为：{b.standard}")
         if a.citation != b.citation and b.citation is not None:
@@ -163,7 +292,8 @@ def _grading(old: Ruleset, new: Ruleset) -> list[Change]:
 def _rule_text(rule: OutcomeRule, ruleset: Ruleset) -> str:
     t = rule.trigger
     if t.key_items:
-        when = f"关键项 {_show(t.key_items)} 低于其分值的 {pts(t.min_share * 100)}%"
+        scope = {"whole": "（分组按合计）", "each": "（分组逐项）"}.get(t.scope, "")
+        when = f"关键项 {_show(t.key_items)}{scope} 低于其分值的 {pts(t.min_share * 100)}%"
     else:
         spec = next((f for f in ruleset.facts if f.name == t.fact), None)
         name = spec.title if spec else t.fact
@@ -174,7 +304,8 @@ def _rule_text(rule: OutcomeRule, ruleset: Ruleset) -> str:
         elif t.any_kind or comparison is None:  # events: of the kinds listed, or of any kind
             count = f"{pts(t.at_least)}起以上" if t.at_least is not None else ""
             kinds = f"「{'、'.join(t.any_kind)}」" if t.any_kind else ""
-            when = f"发生{count}{kinds}{name}"
+            where = f"（{'，'.join(attribute_test_text(x) for x in t.where)}）" if t.where else ""
+            when = f"发生{count}{kinds}{name}{where}"
         else:
             when = f"“{name}”{comparison[0]}{pts(comparison[1])}"
     then = {"force_grade": f"直接定为{rule.grade}", "cap_grade": f"最高为{rule.grade}",

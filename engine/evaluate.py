@@ -126,7 +126,8 @@ def _fire(compiled: CompiledRuleset, facts: list[dict]) -> dict[int, list[int]]:
                 lost = sorted(set(chunk) - set(compiled.seen))
                 raise InternalError(f"durable-rules 未处理 {len(lost)} 个单位的事实（例：第 {lost[:5]} 个）")
             for uid, index in compiled.fired:
-                fired[uid].append(index)
+                if index not in fired[uid]:  # a rule of several alternatives fires once per one that holds
+                    fired[uid].append(index)
             host.delete_state(compiled.name, sid)
     return fired
 

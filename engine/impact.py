@@ -78,7 +78,8 @@ def impact(old: Ruleset, new: Ruleset, before, after) -> Impact:
             old_score, new_score = (x.score if x else None), (y.score if y else None)
             if (old_score or Decimal(0)) == (new_score or Decimal(0)):
                 continue  # no effect on the total (e.g. a removed item that scored 0)
-            note = "新增指标" if x is None else "已删除的指标" if y is None else y.reason
+            note = ("新增指标" if not y.item.penalty else f"新增扣分项：{y.reason}") if x is None else \
+                "已删除的指标" if y is None else y.reason
             drivers.append(ItemDelta(item_id, (y or x).item.title, old_score, new_score, note))
         drivers.sort(key=lambda d: (-abs(d.delta), d.item_id))
         units.append(UnitImpact(a.unit, a, b, tuple(drivers), b.unscored, evidence.ignored))
@@ -97,7 +98,7 @@ def impact_report(result: Impact):
             f"{len(result.units)} 个单位，等次改变 {len(changed)} 个；"
             f"总分上升 {sum(1 for u in result.units if u.delta > 0)} 个，"
             f"下降 {sum(1 for u in result.units if u.delta < 0)} 个；"
-            f"缺少新细则所需填报值的 {sum(1 for u in result.units if u.lacking)} 个。")
+            f"缺少新细则所需填报值的 {sum(1 for u in result.units if u.lacking)} 个。") + _penalty_lead(result)
     grid = Table("等次变化（行：旧，列：新）", ("旧＼新", *labels),
                  tuple((old, *[matrix.get((old, new), 0) for new in labels]) for old in labels))
     totals = Table("各单位总分（按变化排列）", ("单位", "旧总分", "旧等次", "新总分", "新等次", "变化", "主要原因"),
@@ -113,6 +114,21 @@ def impact_report(result: Impact):
     chart = tuple((u.unit, u.delta) for u in result.units)
     return Report(f"影响分析：{result.old.id} → {result.new.id}", lead, (grid, totals, drivers, lacking),
                   "总分变化", chart, wide=frozenset({6}))
+
+
+def _penalty_lead(result: Impact) -> tuple[str, ...]:
+    """One line on the penalty sections (扣分项), where either ruleset has them."""
+    if not any(i.penalty for r in (result.old, result.new) for i in r.items):
+        return ()
+    parts = []
+    for name, ruleset, side in (("旧", result.old, "old"), ("新", result.new, "new")):
+        if not any(i.penalty for i in ruleset.items):
+            parts.append(f"{name}细则没有扣分项")
+            continue
+        hit = [getattr(u, side) for u in result.units if getattr(u, side).penalty_total < 0]
+        lost = -sum((r.penalty_total for r in hit), Decimal(0))
+        parts.append(f"{name}细则的扣分项扣了 {len(hit)} 个单位的分，共 {pts(lost)} 分")
+    return ("；".join(parts) + "。",)
 
 
 def _reasons(unit: UnitImpact) -> str:

@@ -96,7 +96,8 @@ def _build(data, problems: Problems, parent: str) -> Ruleset:
     for item in ruleset.all_items():
         if item.excess_is_bonus and cap == 0:
             problems.add(item.location.at(f"{item.id} › excess"),
-                         f"指标 {item.id}「{item.title}」超出分值的部分计入加分（excess: bonus），但本细则的加分上限为0",
+                         f"指标 {item.id}「{item.title}」超出分值的部分计入加分（excess: bonus），"
+                         "但本细则的加分上限为0",
                          "写明加分合计上限 bonus_cap，或去掉 excess: bonus（超出部分在本项内计）")
     if not ruleset.units and f.ok:
         problems.add(f.loc, '缺少被考核单位名单 "units"')
@@ -255,7 +256,8 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     f.path = path
     penalty = bool(f.boolean("penalty", False))
     if penalty and not top:
-        problems.add(f.where("penalty"), "扣分项只能是顶层指标（其下级自动计为扣分）",
+        problems.add(f.where("penalty"), "扣分项只能是顶层指标（其下级自动计为扣分）："
+                                         f"{item_id}「{f.text('title', '')}」不是顶层指标",
                      "把扣分项移到顶层，例如“四、扣分项”，它不计入满分")
     in_penalty = in_penalty or penalty
     # A penalty section's points, and its rows', are the most they deduct: optional (0, or omitted, is no limit).
@@ -304,6 +306,9 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
                      "扣分项中可用 deduct_per（每起扣N分）或 checklist 的 faults（各情形扣分）")
     # A penalty row without a limit is read by its method as if worth nothing; its deduction has no ceiling.
     params = method.read_params(f, points or ZERO) if method else None
+    if in_penalty and method_name == "checklist" and params.kind == "gains":
+        problems.add(f.where("gains"), f"扣分项中的指标 {item_id}「{common['title']}」不能是加分清单（gains）",
+                     "扣分项中的清单写 faults（各扣分情形）")
     unit = f.text("unit", "")
     target = f.decimal("target", None)
     last_year = _last_year(f, item_id, method_name)
@@ -330,6 +335,10 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
     events = read_selection(f, "events")
     if events is not None and not unit and method and method.VALUE_KIND != "records":
         unit = "起"  # an item that counts events counts them in 起 unless it says otherwise
+    if events is not None and method_name == "deduct_per" and params is not None:
+        # 每发生一起扣2分: counted events are occurrences, not what is missing
+        params = replace(params, noun=params.noun if f.has("noun") else "发生",
+                         counted=params.counted if f.has("counted") else "起")
     value_of = f.text("value_of", "")
     from_results = _results_input(f, method)
     if events is not None and value_of:

@@ -116,26 +116,29 @@ def apply_preconditions(ruleset: Ruleset, checks: dict[str, tuple[bool | None, s
     if not checks:
         return
 
-    def visit(item: Item, above: str) -> None:
+    def visit(item: Item, above: str, unsure: str) -> None:
         verdict, why = checks.get(item.id, (False, ""))
         zeroed = above
         if verdict and not above:
             zeroed = (f"本项不得分：{why}" if item.is_leaf
                       else f"所属 {item.id}「{item.title}」不得分：{why}")
+        if verdict is None and not unsure:
+            unsure = why if item.is_leaf else f"所属 {item.id}「{item.title}」：{why}"
         if item.children:
             for child in item.children:
-                visit(child, zeroed)
+                visit(child, zeroed, unsure)
             return
         result = leaf_results[item.id]
         if zeroed:
             computed = f"（按评分标准计为{format_points(result.score)}分）" if result.score is not None else ""
             leaf_results[item.id] = replace(result, score=ZERO, computed=result.score, reason=f"{zeroed}{computed}",
                                             not_applicable=False, unapplied=ZERO)
-        elif verdict is None:
-            leaf_results[item.id] = replace(result, score=None, computed=result.score, reason=why)
+        elif unsure:
+            leaf_results[item.id] = replace(result, score=None, computed=result.score, reason=unsure,
+                                            not_applicable=False, unapplied=ZERO)
 
     for top in ruleset.items:
-        visit(top, "")
+        visit(top, "", "")
 
 
 def assemble(item: Item, leaf_results: dict[str, ItemResult],
@@ -151,11 +154,16 @@ def assemble(item: Item, leaf_results: dict[str, ItemResult],
     unapplied = sum((c.unapplied for c in children), ZERO)
     reason = "下级指标得分之和" if not unscored else f"下级指标得分之和（其中{unscored}项未评分，未计入）"
     verdict, why = (checks or {}).get(item.id, (False, ""))
+    if verdict is None:
+        return ItemResult(item, None, why, children)
     if unapplied and unapplied >= item.points and not verdict:
         return ItemResult(item, None, "下级指标均不适用于本单位，本项不计分", children, not_applicable=True,
                           unapplied=item.points)
     if verdict:
         reason = f"本项不得分：{why}"
+        computed = sum((c.score if c.computed is None else c.computed for c in children
+                        if (c.score if c.computed is None else c.computed) is not None), ZERO)
+        return ItemResult(item, ZERO, reason, children, computed=computed)
     elif item.rescale and unapplied:
         total, reason = rescaled(total, item.points - unapplied, item.points, unapplied, reason)
         unapplied = ZERO

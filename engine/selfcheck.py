@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from .evaluate import evaluate
 from .methods import needs_cohort
-from .model import Band, Evidence, ItemResult, Ruleset, UnitResult, format_points
+from .model import Band, Evidence, Item, ItemResult, Ruleset, UnitResult, format_points
 from .outcomes import apply_outcomes
+from .scoring import preconditions
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class SelfCheck:
     blocked: str  # why no better grade is reachable, if so
     headroom: tuple[Headroom, ...]
     pending: tuple[ItemResult, ...] = ()  # items others provide, not given yet: in ruleset order
+    fact_readers: tuple[tuple[str, tuple[str, ...]], ...] = ()  # each missing fact: who reads it, in words
+    lowering: tuple[str, ...] = ()  # missing facts whose giving can lower the score (deductions, preconditions)
 
     @property
     def ready(self) -> bool:
@@ -54,7 +57,7 @@ class SelfCheck:
     @property
     def pending_points(self) -> Decimal:
         """What the pending items can still add to the total, at most (they count 0 now)."""
-        return sum((r.item.points for r in self.pending), Decimal(0))
+        return sum((r.item.cap for r in self.pending if not r.item.penalty), Decimal(0))
 
     def verdict(self) -> str:
         """可以报送, or 还不能报送： and what is missing."""
@@ -69,9 +72,13 @@ class SelfCheck:
 def self_check(ruleset: Ruleset, evidence: Evidence) -> SelfCheck:
     result = evaluate(ruleset, [evidence])[0]
     leaves = [r for r in result.all_items() if r.item.is_leaf]
+    checks = preconditions(ruleset, evidence)
+    parents = _parents(ruleset)
     pending = tuple(r for r in leaves if r.score is None and _pending(r))
-    missing_values = tuple(r for r in leaves if r.score is None and not _pending(r))
+    missing_values = tuple(r for r in leaves if r.score is None and not _pending(r)
+                           and _owes_value(r, ruleset, evidence, checks, parents))
     missing_facts = tuple(u.removeprefix("facts › ") for u in result.unscored if u.startswith("facts › "))
+    missing_facts += tuple(sorted(_unread_facts(ruleset, evidence, leaves, checks, parents) - set(missing_facts)))
     missing_files = tuple(r for r in leaves if r.item.materials and r.score is not None
                           and not (r.entry and r.entry.files))
     differences = tuple(Difference(r, r.entry.self_score) for r in leaves
@@ -79,11 +86,93 @@ def self_check(ruleset: Ruleset, evidence: Evidence) -> SelfCheck:
                         and r.entry.self_score != r.score)
     cohort = tuple(r for r in leaves if needs_cohort(r.item.method) and r.score is not None)
     next_grade, blocked = _next_grade(ruleset, result)
-    headroom = tuple(sorted((Headroom(r, r.item.points - r.score) for r in leaves
-                             if r.score is not None and r.score < r.item.points),
+    headroom = tuple(sorted(_headroom(ruleset, result, checks, parents),
                             key=lambda h: (-h.points, _order(ruleset, h.item.item.id))))
+    readers = tuple((name, _readers(ruleset, name)) for name in missing_facts)
+    lowering = tuple(name for name in missing_facts if _can_lower(ruleset, name))
     return SelfCheck(result, missing_values, missing_facts, missing_files, differences, cohort, next_grade, blocked,
-                     headroom, pending)
+                     headroom, pending, readers, lowering)
+
+
+def _parents(ruleset: Ruleset) -> dict[str, Item]:
+    return {child.id: item for item in ruleset.all_items() for child in item.children}
+
+
+def _line(item: Item, parents: dict[str, Item]) -> list[Item]:
+    """The item and the sections above it, nearest first."""
+    out = [item]
+    while out[-1].id in parents:
+        out.append(parents[out[-1].id])
+    return out
+
+
+def _owes_value(r: ItemResult, ruleset: Ruleset, evidence: Evidence, checks, parents) -> bool:
+    """An unscored leaf the unit must put right itself: its own value (or target) is missing. Not one that waits
+    for a fact (its events, a precondition's) or for another item's value: those are listed once, as what is
+    missing."""
+    item = r.item
+    if item.takes_entry and (r.entry is None or r.entry.value is None):
+        return True
+    if item.events is not None and evidence.facts.get(item.events.fact) is None:
+        return False
+    if item.value_of:
+        source = evidence.entries.get(item.value_of)
+        if source is None or source.value is None:
+            return False  # the item whose value it reads is listed
+    if any(checks.get(x.id, (False, ""))[0] is None for x in _line(item, parents)):
+        return False  # a precondition cannot be told: what it reads is listed
+    return True
+
+
+def _unread_facts(ruleset: Ruleset, evidence: Evidence, leaves, checks, parents) -> set[str]:
+    """Facts the unit has not given that an unscored item counts, or a precondition that cannot be told reads."""
+    names = {r.item.events.fact for r in leaves if r.score is None and r.item.events is not None}
+    names |= {c.fact for item in ruleset.all_items() if checks.get(item.id, (False, ""))[0] is None
+              for c in item.zero_if if c.fact}
+    return {name for name in names if evidence.facts.get(name) is None}
+
+
+def _readers(ruleset: Ruleset, name: str) -> tuple[str, ...]:
+    """Who reads a fact, in words: 二.1 按此计分；四.1 按此扣分；一 的前提条件读取此项（……）；结果规则“……”读取此项."""
+    out = []
+    for item in ruleset.all_items():
+        if item.events is not None and item.events.fact == name:
+            out.append(f"{item.id} 按此{'扣分' if item.penalty else '计分'}")
+        if any(c.fact == name for c in item.zero_if):
+            out.append(f"{item.id} 的前提条件读取此项（成立则 {item.id} 不得分）")
+    out += [f"结果规则“{rule.title}”读取此项" for rule in ruleset.outcomes if rule.trigger.fact == name]
+    return tuple(out)
+
+
+def _can_lower(ruleset: Ruleset, name: str) -> bool:
+    """Whether giving the fact can take points off what the rest of the sheet shows: a penalty row deducts by it, a
+    precondition zeroes by it (the provisional total leaves those rows out until it is given)."""
+    return any((item.events is not None and item.events.fact == name and item.penalty)
+               or any(c.fact == name for c in item.zero_if) for item in ruleset.all_items())
+
+
+def _headroom(ruleset: Ruleset, result: UnitResult, checks, parents) -> list[Headroom]:
+    """What each item can still add: up to its cap; a penalty row, the deduction it made. Leaves zeroed by a
+    section's precondition are one entry, the section's."""
+    out, zeroed = [], set()
+    for r in result.all_items():
+        item = r.item
+        if item.id in zeroed or r.score is None:
+            continue
+        held = checks.get(item.id, (False, ""))[0]
+        if held and not item.is_leaf:
+            zeroed |= {x.id for x in item.walk()}
+            if not item.penalty and item.cap > r.score:
+                out.append(Headroom(r, item.cap - r.score))
+            continue
+        if not item.is_leaf:
+            continue
+        if item.penalty:
+            if r.score < 0:
+                out.append(Headroom(r, -r.score))
+        elif r.score < item.cap:
+            out.append(Headroom(r, item.cap - r.score))
+    return out
 
 
 def _pending(result: ItemResult) -> bool:
@@ -93,7 +182,7 @@ def _pending(result: ItemResult) -> bool:
 
 
 def _order(ruleset: Ruleset, item_id: str) -> int:
-    return [leaf.id for leaf in ruleset.leaves()].index(item_id)
+    return [item.id for item in ruleset.all_items()].index(item_id)
 
 
 def _next_grade(ruleset: Ruleset, result: UnitResult) -> tuple[NextGrade | None, str]:

@@ -85,7 +85,7 @@ def score(item, value: Decimal, ctx: ScoringContext) -> ItemScore:
             return ItemScore(bracket.points, reason)
     last = brackets[-1]
     if p.direction == "at_most":
-        return ItemScore(Decimal(0), f"实际{measure(value, item.unit)}，超出最末一档"
-                                     f"「{_edge_text(last, item.unit, p.direction)}」，得0分")
+        beyond = "超过最高档" if last.inclusive else "达到"  # the last edge itself is outside when not inclusive
+        return ItemScore(Decimal(0), f"实际{measure(value, item.unit)}，{beyond}{measure(last.min, item.unit)}，得0分")
     lowest = measure(last.min, item.unit)
     return ItemScore(Decimal(0), f"实际{measure(value, item.unit)}，低于最低档{lowest}，得0分")

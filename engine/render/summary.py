@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..model import Ruleset, UnitResult, format_points
+from ..model import Evidence, Ruleset, UnitResult, format_points
+from ..scoring import preconditions
+from .sheet import title_text, total_breakdown
 from .xlsx import writable
 
 
@@ -46,18 +48,31 @@ def summary_text(ruleset: Ruleset, results: list[UnitResult]) -> str:
         lines.append("")
         lines.append("未能评分（缺少的值不按0分计）：")
         for r in missing:
-            lines.append(f"  {r.unit}（{r.evidence.file}）：{owed_text(ruleset, r.unscored)}")
+            lines.append(f"  {r.unit}（{r.evidence.file}）：{owed_text(ruleset, r.unscored, r.evidence)}")
     return writable("\n".join(lines) + "\n")
 
 
-def owed_text(ruleset: Ruleset, unscored: tuple[str, ...]) -> str:
-    """Who still owes each unscored value: 一.6 缺填报值，二.7、二.14 待考核组评分，一.10 待牵头部门（市质监局）评分."""
+def owed_text(ruleset: Ruleset, unscored: tuple[str, ...], evidence: Evidence | None = None) -> str:
+    """Who still owes each unscored value: 一.6 缺填报值，二.7、二.14 待考核组评分，一.10 待牵头部门（市质监局）评分;
+    二.1 缺事实「生产安全事故」 for an item counting events, 三.2 缺 一.3 的填报值 for one reading another's value.
+    With the evidence, a leaf whose own value is there waits for what a precondition (zero_if) reads."""
     leaves = {leaf.id: leaf for leaf in ruleset.leaves()}
+    facts = {spec.name: spec.title for spec in ruleset.facts}
+    parents = {child.id: item for item in ruleset.all_items() for child in item.children}
+    checks = preconditions(ruleset, evidence) if evidence is not None else {}
     groups: dict[str, list[str]] = {}
     for key in unscored:
         item = leaves.get(key)
         if item is None:
             groups.setdefault("缺事实", []).append(key.removeprefix("facts › "))
+        elif item.events is not None and (evidence is None or evidence.facts.get(item.events.fact) is None):
+            fact = item.events.fact
+            groups.setdefault(f"缺事实「{facts.get(fact, fact)}」", []).append(key)
+        elif item.value_of and (evidence is None or _given(evidence, item.value_of) is None):
+            groups.setdefault(f"缺 {item.value_of} 的填报值", []).append(key)
+        elif ((not item.takes_entry or _given(evidence, item.id) is not None)
+              and _waits_for_condition(item, parents, checks)):
+            groups.setdefault("缺前提条件所读的值", []).append(key)
         elif item.provider == "inspection":
             groups.setdefault("待考核组评分", []).append(key)
         elif item.provider == "department":
@@ -67,17 +82,38 @@ def owed_text(ruleset: Ruleset, unscored: tuple[str, ...]) -> str:
     return "，".join(f"{'、'.join(keys)} {what}" for what, keys in groups.items())
 
 
+def _given(evidence: Evidence | None, item_id: str):
+    entry = evidence.entries.get(item_id) if evidence is not None else None
+    return None if entry is None else entry.value
+
+
+def _waits_for_condition(item, parents, checks) -> bool:
+    """A precondition (zero_if) of the leaf, or of a section above it, cannot be told: that is what it waits for."""
+    line = [item]
+    while line[-1].id in parents:
+        line.append(parents[line[-1].id])
+    return any(checks.get(x.id, (False, ""))[0] is None for x in line)
+
+
 def unit_detail_text(ruleset: Ruleset, result: UnitResult) -> str:
     """One unit, item by item: score of max, the reason with its arithmetic, and the clause."""
+    breakdown = total_breakdown(ruleset, result)
     lines = [f"{result.unit} — {ruleset.title}（版本 {ruleset.version}）",
-             f"总分 {format_points(result.total)}（其中加分 {format_points(result.bonus_total)}），"
+             f"总分 {format_points(result.total)}（{breakdown or '其中加分 ' + format_points(result.bonus_total)}），"
              f"等次 {result.grade}{'（暂定）' if result.unscored else ''}",
              f"定级：{result.grade_reason}", ""]
     for item_result in result.all_items():
         item = item_result.item
         depth = item.id.count(".")
         score = "未评分" if item_result.score is None else format_points(item_result.score)
-        lines.append(f"{'  ' * depth}{item.id} {item.title}  {score}/{format_points(item.points)}"
+        if item.penalty:
+            of = f"（扣分项，最多扣{format_points(item.points)}分）" if item.points > 0 else "（扣分项）"
+        else:
+            of = f"/{format_points(item.points)}"
+            if item.max is not None:
+                of += f"（最高{format_points(item.max)}）"
+        title = title_text(ruleset, item).removesuffix("（加分项）")
+        lines.append(f"{'  ' * depth}{item.id} {title}  {score}{of}"
                      f"{'（加分）' if item.bonus and not depth else ''}")
         if item.is_leaf:
             lines.append(f"{'  ' * depth}  {item_result.reason}")

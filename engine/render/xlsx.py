@@ -75,6 +75,13 @@ def register_styles(workbook: Workbook) -> None:
         workbook.add_named_style(_style(f"kh-{key}", **shape))
 
 
+def register_deduct_style(workbook: Workbook) -> None:
+    """The 得分 cell of a penalty row, in red: registered only for rulesets with penalty sections (扣分项)."""
+    if "kh-deduct-center" not in workbook.named_styles:
+        workbook.add_named_style(_style("kh-deduct-center", font=Font(name=FONT_NAME, size=10, color="C00000"),
+                                        alignment=CENTER))
+
+
 def register_mark_style(workbook: Workbook) -> None:
     """The style of a marked 得分 cell: registered only when a sheet has marks, so other files keep their bytes."""
     if "kh-marked-center" not in workbook.named_styles:
@@ -163,7 +170,8 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     banner(ws, 2, f"被考核单位：{sheet.unit}　　考核年度：{sheet.year}　　细则：{sheet.ruleset}"
                   + ("　　（样例数据）" if sheet.sample else ""))
     grade = f"{sheet.grade}（暂定：有{len(sheet.unscored)}项未能评分）" if sheet.provisional else sheet.grade
-    banner(ws, 3, f"总分：{sheet.total}　　等次：{grade}", font=Font(name=FONT_NAME, size=12, bold=True))
+    total = f"{sheet.total}（{sheet.breakdown}）" if sheet.breakdown else sheet.total
+    banner(ws, 3, f"总分：{total}　　等次：{grade}", font=Font(name=FONT_NAME, size=12, bold=True))
     banner(ws, 4, f"定级依据：{sheet.grade_rule}", height=32)
     vetoes = [o for o in sheet.outcomes if o.is_veto]
     others = [o for o in sheet.outcomes if not o.is_veto]
@@ -181,6 +189,8 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         cell(ws, HEADER_ROW, column, name, "head")
     if any(line.mark for line in sheet.rows):
         register_mark_style(ws.parent)
+    if sheet.penalty:
+        register_deduct_style(ws.parent)
     row = HEADER_ROW
     for line in sheet.rows:
         row += 1
@@ -191,11 +201,12 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         for column, value in enumerate(values, start=1):
             centered = column in (1, 4, 5, 6)
             cell(ws, row, column, value, "marked-center" if column == 6 and line.mark else
+                 "deduct-center" if column == 6 and line.penalty and kind == "text" else
                  kind + "-center" if centered and kind != "text" else ("center" if centered else kind))
         fit_height(ws, row, zip(values, WIDTHS, strict=True))
     row += 1
     put(ws, row, 1, "合计", font=BOLD, alignment=CENTER)
-    put(ws, row, 2, f"总分 {sheet.total}，等次 {sheet.grade}", font=BOLD)
+    put(ws, row, 2, f"总分 {total}，等次 {sheet.grade}", font=BOLD)
     ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(COLUMNS))
     if sheet.notes is not None:
         row = write_notes(ws, row + 2, sheet.notes, WIDTHS)
@@ -329,10 +340,17 @@ def sheet_xlsx(ruleset: Ruleset, result: UnitResult, notes: SheetNotes | None = 
 # --- the batch summary ------------------------------------------------------------
 
 
+def _section_points(section) -> str:
+    """A top-level section's points in the summary's header: 40; 扣分 or 最多扣10分 for a penalty section."""
+    if section.penalty:
+        return f"最多扣{format_points(section.points)}分" if section.points > 0 else "扣分"
+    return format_points(section.points)
+
+
 def summary_rows(ruleset: Ruleset, results: list[UnitResult]) -> tuple[list[str], list[list]]:
     """The ranking table shared by the xlsx and HTML summaries."""
     sections = [item for item in ruleset.items]
-    header = ["名次", "单位"] + [f"{s.id} {s.title}（{format_points(s.points)}）" for s in sections] + \
+    header = ["名次", "单位"] + [f"{s.id} {s.title}（{_section_points(s)}）" for s in sections] + \
         ["总分", "定级分", "等次", "结果规则", "未能评分"]
     rows = []
     for r in sorted(results, key=lambda r: (r.rank, r.unit)):
