@@ -156,7 +156,7 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
     fired = _fire(compiled, facts)
     outcomes = [[_fired(compiled, k, ruleset, evidence, leaf_results[i], facts[i]) for k in sorted(fired[i])]
                 for i, evidence in enumerate(batch)]
-    excluded = [{label for f in unit for label in f.rule.exclude} for unit in outcomes]
+    excluded = [_excluded(unit, ruleset.grading.labels) for unit in outcomes]
     sums = [totals(ruleset, tree) for tree in trees]
     graded = [round_total(total, ruleset.grading.rounding) for _, _, total in sums]
     if ruleset.grading.by == "rank":
@@ -197,6 +197,16 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
             fired=tuple(sorted(outcomes[i], key=lambda f: ruleset.outcomes.index(f.rule))),
             unscored=tuple(sorted(unscored, key=order)), rank=ranks[i], penalty_total=penalties(trees[i])))
     return results
+
+
+def _excluded(fired: list[FiredOutcome], labels: tuple[str, ...]) -> set[str]:
+    """The grades a unit may not be given, for rank places: those its rules exclude, and those better than a grade
+    it is forced to (一票否决) or capped at: such a unit never holds a place another unit could take."""
+    barred = {label for f in fired for label in f.rule.exclude}
+    for f in fired:
+        if f.rule.effect in ("force_grade", "cap_grade"):
+            barred |= set(labels[:labels.index(f.rule.grade)])
+    return barred
 
 
 def _fired(compiled: CompiledRuleset, index: int, ruleset: Ruleset, evidence: Evidence,

@@ -247,7 +247,17 @@ def _entry(item: Item, raw: Any, where: Location, problems: Problems, warnings: 
         typed, derived = results_value(item, value, value_where, file, problems)
         return Entry(item_id=item.id, value=typed, location=value_where, derived=derived, **entry)
     typed = None if value is None else _typed(item, value, value_where, problems, warnings)
-    return Entry(item_id=item.id, value=typed, location=value_where, **entry)
+    return Entry(item_id=item.id, value=typed, location=value_where, derived=_converted(item, value, typed), **entry)
+
+
+def _converted(item: Item, value: Any, typed: Any) -> str:
+    """填报8500万元，折合0.85亿元: said where a value written in another unit of the family was converted."""
+    if not (isinstance(value, str) and isinstance(typed, Decimal) and item.unit):
+        return ""
+    parts = split(value.strip())
+    if parts is None or parts[1] in ("", item.unit):
+        return ""
+    return f"填报{format_points(parts[0])}{parts[1]}，折合{format_points(typed)}{item.unit}"
 
 
 def _typed(item: Item, value: Any, where: Location, problems: Problems, warnings: list | None = None) -> Any:
@@ -513,6 +523,12 @@ def _fact(spec: FactSpec, raw: Any, where: Location, problems: Problems) -> Any:
                                and e.data[a.name] is not None)
             events.append(Event(kind=kind, date=e.date("date", None), title=e.text("title", ""),
                                 files=e.texts("files"), attributes=tuple(x for x in attributes if x[1] is not None)))
+            for key in entry:
+                if key not in e.read and spec.attributes and not did_you_mean(key, e.read):
+                    e.read.add(key)
+                    problems.add(e.where(key), f"{spec.title}的事件没有声明属性「{key}」",
+                                 f"已声明的属性：{'、'.join(a.name for a in spec.attributes)}；"
+                                 "事件本身的字段为 kind、date、title、files")
             e.done()
         return tuple(events)
     return None

@@ -76,7 +76,8 @@ def rank_grades(totals: list[Decimal], grading: Grading,
         band = grading.rank_bands[index]
         last = index == len(grading.rank_bands) - 1
         previous = limits[index - 1] if index else 0
-        rule = band.text or (f"其余为{band.label}" if last else f"第{previous + 1}至{limits[index]}名为{band.label}")
+        span = f"第{limits[index]}名" if previous + 1 == limits[index] else f"第{previous + 1}至{limits[index]}名"
+        rule = band.text or (f"其余为{band.label}" if last else f"{span}为{band.label}")
         reason = f"在{size}个单位中列第{place}名，{rule}，定为{band.label}"
         if excluded[unit] and grading.rank_bands[0].vacancy != "pass_on":
             while index < len(grading.rank_bands) - 1 and grading.rank_bands[index].label in excluded[unit]:
@@ -126,7 +127,7 @@ def apply_quotas(grades: list[str], graded: list[Decimal], grading: Grading) -> 
     band (units tied at the cut move together, so the quota is never exceeded). Returns (grade, note) per unit,
     note "" when the unit was not moved."""
     grades = list(grades)
-    notes = ["" for _ in grades]
+    notes: list[list[str]] = [[] for _ in grades]
     size = len(grades)
     for quota in grading.quotas:  # in the order written; a moved unit may meet the next band's quota
         limit = quota.count if quota.count is not None else int(
@@ -141,6 +142,6 @@ def apply_quotas(grades: list[str], graded: list[Decimal], grading: Grading) -> 
         for unit in inside:
             if graded[unit] <= edge:
                 grades[unit] = lower
-                notes[unit] = (f"{said}（本批{size}个单位，至多{limit}个），总分{format_points(graded[unit])}分"
-                               f"未进入名额，{quota.label}→{lower}")
-    return list(zip(grades, notes, strict=True))
+                notes[unit].append(f"{said}（本批{size}个单位，至多{limit}个），总分{format_points(graded[unit])}分"
+                                   f"未进入名额，{quota.label}→{lower}")
+    return list(zip(grades, ["；".join(n) for n in notes], strict=True))

@@ -305,6 +305,8 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
         problems.add(f.where("method"), f"扣分项中的指标 {item_id}「{common['title']}」不能用评分方法 {method_name}",
                      "扣分项中可用 deduct_per（每起扣N分）或 checklist 的 faults（各情形扣分）")
     # A penalty row without a limit is read by its method as if worth nothing; its deduction has no ceiling.
+    if in_penalty and method and not deducts(method_name):
+        method = None  # refused above; its parameters would only add misleading messages
     params = method.read_params(f, points or ZERO) if method else None
     if in_penalty and method_name == "checklist" and params.kind == "gains":
         problems.add(f.where("gains"), f"扣分项中的指标 {item_id}「{common['title']}」不能是加分清单（gains）",
@@ -550,7 +552,7 @@ def _key_trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:
     sections = [known[i] for i in ids if i in known and known[i].children]
     if sections and not scope:
         named = "、".join(f"{s.id}「{s.title}」" for s in sections)
-        problems.add(w.where("key_items"), f"关键项 {named} 是分组指标：须写明按大项合计还是逐项判断",
+        problems.add(w.where("key_items"), f"关键项{named}是分组指标：须写明按大项合计还是逐项判断",
                      "写 scope: whole（大项得分合计低于其分值的比例即触发）"
                      "或 scope: each（其下任一末级指标低于即触发）")
     w.done()

@@ -195,12 +195,11 @@ def totals(ruleset: Ruleset, results: tuple[ItemResult, ...]) -> tuple[Decimal, 
     they have one; with `rescale`, not-applicable points fold out of the scale. The total takes the penalty
     sections' deductions (see `penalties`) and never falls below 0."""
     regular_results = [r for r in results if not r.item.bonus and not r.item.penalty]
-    regular = sum(((r.score or ZERO) * weight(r.item) for r in regular_results), ZERO)
+    moved = excess_as_bonus(regular_results)  # taken out before any folding: it is bonus, not a share of the scale
+    regular = sum(((r.score or ZERO) * weight(r.item) for r in regular_results), ZERO) - moved
     unapplied = sum((r.unapplied * weight(r.item) for r in regular_results), ZERO)
     if ruleset.rescale and unapplied:
         regular = rescaled(regular, ruleset.scale - unapplied, ruleset.scale, unapplied)[0]
-    moved = excess_as_bonus(regular_results)
-    regular -= moved
     bonus = sum((r.score or ZERO for r in results if r.item.bonus), ZERO) + moved
     bonus = min(bonus, ruleset.bonus_cap)
     return regular, bonus, max(regular + bonus + penalties(results), ZERO)
@@ -235,7 +234,7 @@ def rescale_note(ruleset: Ruleset, results: tuple[ItemResult, ...]) -> str:
     unapplied = sum((r.unapplied * weight(r.item) for r in regular_results), ZERO)
     if not (ruleset.rescale and unapplied):
         return ""
-    raw = sum(((r.score or ZERO) * weight(r.item) for r in regular_results), ZERO)
+    raw = sum(((r.score or ZERO) * weight(r.item) for r in regular_results), ZERO) - excess_as_bonus(regular_results)
     return rescaled(raw, ruleset.scale - unapplied, ruleset.scale, unapplied, "适用指标得分")[1]
 
 

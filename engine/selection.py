@@ -76,7 +76,7 @@ def condition_holds(cond: Condition, ruleset: Ruleset, evidence: Evidence) -> tu
         value, _, _ = item_value(source, ruleset, evidence)
         name = f"{source.id}「{source.title}」"
         if value is None:
-            return None, f"缺少 {name} 的填报值"
+            return None, f"缺少{name}的填报值"
         if cond.is_value is not None:
             return value == cond.is_value, f"{name}：{'是' if value else '否'}"
         return compare(Decimal(value), cond.op, cond.threshold), f"{name}：{format_points(Decimal(value))}{source.unit}"
