@@ -243,7 +243,8 @@ def _entry(item: Item, raw: Any, where: Location, problems: Problems, warnings: 
                          f"自评得分 {entry['self_score']} 分超过本项分值 {format_points(item.cap)} 分")
     else:
         value, value_where, entry = raw, where, {}
-    if item.from_results is not None and value is not None:
+    if item.from_results is not None and value is not None and not (item.may_not_apply
+                                                                    and value in NOT_APPLICABLE_WORDS):
         typed, derived = results_value(item, value, value_where, file, problems)
         return Entry(item_id=item.id, value=typed, location=value_where, derived=derived, **entry)
     typed = None if value is None else _typed(item, value, value_where, problems, warnings)
@@ -383,26 +384,27 @@ def _number(item: Item, value: Any, where: Location, problems: Problems, what: s
             warnings: list | None = None) -> Decimal | None:
     number = value
     named = f"{item.id}「{item.title}」"
+    written = ""  # the unit the clerk wrote after the number, if any
     if isinstance(value, str):  # "93.5%" or "8500万元" as typed by a clerk
         text = value.strip()
-        if item.unit and text.endswith(item.unit):
-            text = text[: -len(item.unit)].strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
+        parts = split(text)
+        if parts is not None and parts[1] in ("", item.unit):
+            number, written = parts
+        else:
             number = _with_unit(item, text, where, problems, what)
             if number is _REFUSED:
                 return None
-    elif item.unit_required and isinstance(value, Decimal) and not isinstance(value, bool):
-        problems.add(where, f"{named}的{what} {format_points(value)} 没有写明单位：本项按{item.unit}计，"
+            written = parts[1] if parts else ""
+    if written == "" and item.unit_required and isinstance(number, Decimal) and not isinstance(number, bool):
+        problems.add(where, f"{named}的{what} {format_points(number)} 没有写明单位：本项按{item.unit}计，"
                             f"可写{'、'.join(accepted(item.unit))}",
-                     f"例如写成 “{format_points(value)}{item.unit}”，kaohe 会换算成{item.unit}")
+                     f"例如写成 “{format_points(number)}{item.unit}”，kaohe 会换算成{item.unit}")
         return None
     if isinstance(number, bool) or not isinstance(number, Decimal) or not number.is_finite():
         unit = f"（单位：{item.unit}）" if item.unit else ""
         problems.add(where, f"{what}应为数字{unit}，实际为{describe(value)}")
         return None
-    doubt = doubtful_scale(number, item.unit)
+    doubt = doubtful_scale(number, item.unit) if not written else ""  # a unit written out is meant
     if doubt and warnings is not None:
         warnings.append(Problem(where, f"{named}：{doubt}", "请核对后再报送；确认无误可不理会", "warning"))
     low, high = item.value_range

@@ -224,7 +224,7 @@ def weighted_reason(result: ItemResult) -> ItemResult:
     if result.item.weight is None or result.score is None:
         return result
     share = format_points(result.item.weight * 100)
-    brought = format_points(result.score * result.item.weight)
+    brought = format_points(result.score * result.item.weight - excess_as_bonus([result]))
     return replace(result, reason=f"{result.reason}；按权重{share}%计入总分{brought}分")
 
 

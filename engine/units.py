@@ -16,6 +16,9 @@ UNIT_FAMILIES: tuple[dict[str, Decimal], ...] = (
     {"平方米": Decimal(1), "万平方米": Decimal(10) ** 4},
     {"户": Decimal(1), "万户": Decimal(10) ** 4},
 )
+# A bare number this large in an item of this unit was most likely typed in the smaller unit: 100亿元 written as
+# 1000000 in a 万元 item is a county's budget in 元; a 万亿元 in an 亿元 item is 万元.
+WRONG_SCALE = {"千元": ("元", Decimal(10) ** 6), "万元": ("元", Decimal(10) ** 6), "亿元": ("万元", Decimal(10) ** 4)}
 _NUMBER = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*(\S*?)\s*$")
 
 
@@ -55,12 +58,10 @@ def doubtful_scale(number: Decimal, unit: str) -> str:
     if unit == "%" and 0 < number < 1:
         return (f"填报值 {format_points(number)}% 可能是小数形式的比率：若指 {format_points(number * 100)}%，"
                 f"应填 {format_points(number * 100)}")
-    units = family(unit)
-    if units and "元" in units and unit != "元":
-        smaller = [u for u, size in units.items() if size < units[unit]]
-        for name in smaller:
-            if number >= units[unit] / units[name] * 100:  # e.g. ≥ 1,000,000 in a 万元 item
-                shown = format_points(convert(number, name, unit))
-                return (f"填报值 {format_points(number)}{unit} 数额很大，可能是以{name}为单位填写的"
-                        f"（{format_points(number)}{name}={shown}{unit}）")
+    if unit in WRONG_SCALE:
+        name, limit = WRONG_SCALE[unit]
+        if number >= limit:
+            shown = format_points(convert(number, name, unit))
+            return (f"填报值 {format_points(number)}{unit} 数额很大，可能是以{name}为单位填写的"
+                    f"（{format_points(number)}{name}={shown}{unit}）")
     return ""
