@@ -427,10 +427,14 @@ def _outcome(raw, path: str, problems: Problems, ruleset: Ruleset, source_ids: s
         if label not in ruleset.grading.labels:
             problems.add(then.where("exclude"), f'等次 "{label}" 未在 grading 中声明',
                          did_you_mean(label, ruleset.grading.labels) or f"已声明：{'、'.join(ruleset.grading.labels)}")
-    if len(effects) > 1 or (not effects and not consequence and not exclude and then.ok):
+    if len(effects) > 1:
         problems.add(then.loc, f"then 中至多给出一种改变等次的效果（{'、'.join(EFFECTS)}），"
                                "可另加 exclude（不得评为某等次）和 consequence（约谈、通报批评等后果）",
                      "例如 then: {downgrade: 1, consequence: 约谈}")
+    elif not effects and not consequence and not exclude and then.ok:
+        problems.add(then.loc, f"then 中须给出效果：{'、'.join(EFFECTS)} 之一，或 exclude（不得评为某等次）、"
+                               "consequence（约谈、通报批评等后果）",
+                     "例如 then: {force_grade: D}")
     elif effects:
         effect = effects[0]
         if effect == "downgrade":

@@ -181,7 +181,8 @@ def test_an_expected_grade_the_ruleset_does_not_have_fails_the_case(tmp_path):
 
 @pytest.mark.parametrize("old, new, message", [
     ("then: {force_grade: D}", "then: {}",
-     "ruleset.yaml:73:11: then 中须恰好给出一种效果：force_grade、downgrade、cap_grade（veto-regional-systemic › then）"),
+     "ruleset.yaml:73:11: then 中须给出效果：force_grade、downgrade、cap_grade 之一，或 exclude（不得评为某等次）、"
+     "consequence（约谈、通报批评等后果）（veto-regional-systemic › then）\n  提示：例如 then: {force_grade: D}"),
     ("then: {force_grade: D}", "then: {force_grade: null}",
      "ruleset.yaml:73:25: 应为文字，实际为空值（veto-regional-systemic › then › force_grade）"),
     ("then: {force_grade: D}", 'then: {force_grade: ""}',
