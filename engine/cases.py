@@ -165,7 +165,7 @@ def run_case(ruleset: Ruleset, case: Case) -> Outcome:
         text = repr(sorted(case.evidence.items())).encode()
         try:
             evidence = evidence_from_data(case.evidence, ruleset, f"{case.location.file}:{case.location.line}",
-                                          hashlib.sha256(text).hexdigest())
+                                          hashlib.sha256(text).hexdigest(), folder=Path(case.location.file).parent)
         except KaoheError as error:  # say which case's evidence it is
             raise KaoheError(replace(p, location=p.location.at(" › ".join(filter(None, (
                 case.name, "evidence", p.location.path))))) for p in error.problems) from None

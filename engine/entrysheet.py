@@ -1,8 +1,9 @@
 """Read a party's filled workbook (made by `kaohe template --department/--inspection`) into per-unit values.
 
-Each entry has exactly the shape of one `values:` entry of evidence YAML (a checklist's as case → times found),
-and is checked by the evidence loader itself (`evidence_from_data`), so a value is refused here for the same
-reasons and in the same words as in a unit's evidence; only the place reads differently:
+Each entry has exactly the shape of one `values:` entry of evidence YAML (a checklist's as case → times found, a
+ratio's as numerator → n, denominator → d, 不适用 as the text), and is checked by the evidence loader itself
+(`evidence_from_data`), so a value is refused here for the same reasons and in the same words as in a unit's
+evidence; only the place reads differently:
 `市质监局.xlsx › 录入 › I9`, with the unit and the item named. Refused as well: a workbook made for another
 ruleset (id, version or digest), a party with nothing to provide, a row whose unit is not on the workbook's list
 or whose item is not the party's (an item counted from events is nobody's), the same row twice, a judged reason
@@ -20,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .errors import KaoheError, Location, Problem, Problems, did_you_mean
 from .evidence import evidence_from_data
 from .loading import Mapping
-from .model import PROVIDERS, Entry, Item, Judgement, Ruleset, format_points
+from .model import NOT_APPLICABLE, PROVIDERS, Entry, Item, Judgement, Ruleset, format_points
 from .render.entrysheet import (
     ASK,
     DIGEST_CELL,
@@ -46,7 +47,18 @@ from .render.entrysheet import (
     party_items,
 )
 from .render.fillin import FILL_SHEET, PART_MARK
-from .workbook import Cells, gather_checklist, gather_parts, located_mapping, open_workbook, set_located
+from .render.fillin import NOT_APPLICABLE as NOT_APPLICABLE_TEXT
+from .workbook import (
+    Cells,
+    answered_beside,
+    gather_checklist,
+    gather_parts,
+    gather_ratio,
+    located_mapping,
+    number_cell,
+    open_workbook,
+    set_located,
+)
 
 MADE = "评定表"
 UNIT_WORKBOOK = "这是单位的填报表，不是评定表：单位的填报表请用 kaohe check 自查、kaohe score 评分"
@@ -110,6 +122,7 @@ def _read_rows(ws: Worksheet, cells: Cells, columns: dict[str, int], ruleset: Ru
     owners: dict[int, _Row] = {}
     parts: dict[tuple[str, str], list] = {}
     cases: dict[tuple[str, str], list] = {}
+    ratios: dict[tuple[str, str], list] = {}
     for row in range(HEADER_ROW + 1, ws.max_row + 1):
         key, unit = cells.value(ws, row, columns[ITEM]), cells.value(ws, row, columns[UNIT])
         if key is None and unit is None:
@@ -122,7 +135,7 @@ def _read_rows(ws: Worksheet, cells: Cells, columns: dict[str, int], ruleset: Ru
         if item is None:
             continue
         value_at = cells.where(ws, row, columns[VALUE_COLUMN])
-        value = cells.value(ws, row, columns[VALUE_COLUMN])
+        value = number_cell(cells, ws, row, columns[VALUE_COLUMN], item.unit if part is None else "")
         unit_values = values.setdefault(unit, located_mapping(value_at))
         if part is not None:
             owner = next((r for r in reversed(rows) if (r.unit, r.item.id) == (unit, item_id)), None)
@@ -134,6 +147,8 @@ def _read_rows(ws: Worksheet, cells: Cells, columns: dict[str, int], ruleset: Ru
             if item.value_kind == "checklist":
                 case = item.params.entry(part)
                 cases.setdefault((unit, item_id), []).append((part, value, value_at, case is not None and case.per))
+            elif item.value_kind == "ratio":
+                ratios.setdefault((unit, item_id), []).append((part, value, value_at, item.params.counted))
             else:
                 parts.setdefault((unit, item_id), []).append((part, value, value_at))
             continue
@@ -147,9 +162,16 @@ def _read_rows(ws: Worksheet, cells: Cells, columns: dict[str, int], ruleset: Ru
         owners[row] = rows[-1]
         set_located(unit_values, item_id, _entry(ws, cells, columns, row, item, value, party), value_at)
     for (unit, item_id), answers in parts.items():
-        gather_parts(values[unit], item_id, answers, cells.problems)
+        if not answered_beside(values[unit], item_id, [at for _, v, at in answers if v is not None], cells.problems):
+            gather_parts(values[unit], item_id, answers, cells.problems)
     for (unit, item_id), answers in cases.items():
-        gather_checklist(values[unit], item_id, answers, cells.problems)
+        if not answered_beside(values[unit], item_id, [at for _, v, at, _ in answers if v is not None],
+                               cells.problems):
+            gather_checklist(values[unit], item_id, answers, cells.problems)
+    for (unit, item_id), answers in ratios.items():
+        if not answered_beside(values[unit], item_id, [at for _, v, at, _ in answers if v is not None],
+                               cells.problems):
+            gather_ratio(values[unit], item_id, f"{item_id}「{mine[item_id].title}」", answers, cells.problems)
     for unit_values in values.values():  # a row without a value is no entry, whatever its 备注 and 录入人 say
         for item_id in [item_id for item_id, entry in unit_values.items() if "value" not in entry]:
             del unit_values[item_id], unit_values.key_locs[item_id]
@@ -166,7 +188,7 @@ def _entry(ws: Worksheet, cells: Cells, columns: dict[str, int], row: int, item:
     if item.value_kind == "judgement" and value is None and reason is not None:
         cells.problems.add(value_at, f"填了评分理由，但没有填{SCORE}",
                            f"请填 0–{format_points(item.points)} 分的{SCORE}，或删除评分理由")
-    elif item.value_kind == "judgement" and value is not None:
+    elif item.value_kind == "judgement" and value is not None and value != NOT_APPLICABLE_TEXT:
         score, value = value, located_mapping(value_at)
         set_located(value, "score", score, value_at)
         set_located(value, "reason", "" if reason is None else str(reason), reason_at)
@@ -174,6 +196,8 @@ def _entry(ws: Worksheet, cells: Cells, columns: dict[str, int], row: int, item:
     if value is not None:
         set_located(entry, "value", value, value_at)
     note = cells.value(ws, row, columns[NOTE])
+    if item.value_kind == "judgement" and value == NOT_APPLICABLE_TEXT and reason is not None:
+        note = "；".join(str(text) for text in (reason, note) if text is not None)  # why it does not apply
     if note is not None:
         set_located(entry, "note", str(note), cells.where(ws, row, columns[NOTE]))
     return entry
@@ -251,6 +275,10 @@ def _row_item(ruleset: Ruleset, kind: str, party: str, mine: dict[str, Item], un
         elif not other.takes_entry:
             problems.add(item_at, f"指标 {item_id}「{other.title}」{_not_entered(other, ruleset)}，无需填报",
                          f"本表只能填{PROVIDERS[kind]}“{party}”评定的指标：{'、'.join(mine)}")
+        elif other.from_results is not None:
+            problems.add(item_at, f"指标 {item_id}「{other.title}」取自考核 {other.from_results.ruleset} 的评分结果"
+                                  "文件（results.json），由单位在填报表中写明路径，不在评定表中填报",
+                         f"本表只能填{PROVIDERS[kind]}“{party}”评定的指标：{'、'.join(mine) or '无'}")
         else:
             given = "由单位自填" if other.provider == "unit" else f"由{other.provider_label}评定"
             problems.add(item_at, f"指标 {item_id}「{other.title}」不由{who}评定（{given}）",
@@ -293,9 +321,14 @@ def _told(problem: Problem, owners: dict[int, _Row], ws: Worksheet, columns: dic
 
 def _data(item: Item, entry: Entry) -> dict:
     """A checked entry as evidence YAML writes it: {"value": …, "note": …}; a checklist's as case → times, every
-    case listed (0 for one not found)."""
+    case listed (0 for one not found); a ratio's as numerator → n, denominator → d; 不适用 as that text."""
     value = entry.value
-    if item.value_kind == "checklist":
+    if value == NOT_APPLICABLE:
+        value = NOT_APPLICABLE_TEXT
+    elif item.value_kind == "ratio":
+        part, whole = value
+        value = {item.params.numerator: Decimal(part), item.params.denominator: Decimal(whole)}
+    elif item.value_kind == "checklist":
         found = dict(value)
         value = {name: Decimal(found.get(name, 0)) for name in item.params.names()}
     elif isinstance(value, Judgement):
@@ -304,4 +337,6 @@ def _data(item: Item, entry: Entry) -> dict:
         value = list(value)
     elif isinstance(value, int) and not isinstance(value, bool):
         value = Decimal(value)
+    elif isinstance(value, Decimal) and item.unit_required:
+        value = f"{format_points(value)}{item.unit}"  # read again, a bare number would be refused
     return {"value": value, **({"note": entry.note} if entry.note else {})}

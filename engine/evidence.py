@@ -49,17 +49,21 @@ def load_evidence(path: Path | str, ruleset: Ruleset, rescoring: tuple[str, ...]
         data, digest = read_workbook(path)
     else:
         data, digest = read_document(path)
-    return evidence_from_data(data, ruleset, str(path), digest, rescoring)
+    return evidence_from_data(data, ruleset, str(path), digest, rescoring, folder=Path(path).parent)
 
 
-def evidence_from_text(text: str, ruleset: Ruleset, file: str = "<输入>") -> Evidence:
-    return evidence_from_data(parse_text(text, file), ruleset, file, hashlib.sha256(text.encode()).hexdigest())
+def evidence_from_text(text: str, ruleset: Ruleset, file: str = "<输入>", folder: Path | None = None) -> Evidence:
+    """`folder`: where results files named in the text are read from (see evidence_from_data)."""
+    return evidence_from_data(parse_text(text, file), ruleset, file, hashlib.sha256(text.encode()).hexdigest(),
+                              folder=folder)
 
 
 def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
-                       rescoring: tuple[str, ...] = ()) -> Evidence:
+                       rescoring: tuple[str, ...] = (), folder: Path | None = None) -> Evidence:
     """Check evidence against a ruleset. `rescoring` names other rulesets (last year's) whose evidence is accepted:
-    values for items this ruleset no longer has are then set aside and listed, not refused."""
+    values for items this ruleset no longer has are then set aside and listed, not refused. `folder`: where the
+    results files that items taken from another assessment name are looked for; without it (an upload, a round's
+    record) such a path is refused, so no one can make a server read its own files."""
     if not isinstance(data, dict):
         raise KaoheError([Problem(location_of(data, fallback=Location(file)),
                                   f"填报材料应为映射（unit、ruleset、values ……），实际为{describe(data)}")])
@@ -93,7 +97,7 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
         elif not leaves[item_id].takes_entry:
             problems.add(where, _not_filed(leaves[item_id], ruleset))
         else:
-            entries[item_id] = _entry(leaves[item_id], raw, where, problems, warnings, file)
+            entries[item_id] = _entry(leaves[item_id], raw, where, problems, warnings, folder)
     targets, target_sources = {}, {}
     target_table = f.mapping("targets", None) or {}
     for item_id, raw in target_table.items():
@@ -223,7 +227,7 @@ def _takes_target(item: Item) -> bool:
 
 
 def _entry(item: Item, raw: Any, where: Location, problems: Problems, warnings: list | None = None,
-           file: str = "") -> Entry:
+           folder: Path | None = None) -> Entry:
     # A mapping is the full entry (value, files, self_score, note), except that a judged item's
     # value is itself a mapping ({score, reason}), and so is a checklist's ({情形: 次数}): taken as the value
     # when no "value" key is given.
@@ -245,7 +249,7 @@ def _entry(item: Item, raw: Any, where: Location, problems: Problems, warnings: 
         value, value_where, entry = raw, where, {}
     if item.from_results is not None and value is not None and not (item.may_not_apply
                                                                     and value in NOT_APPLICABLE_WORDS):
-        typed, derived = results_value(item, value, value_where, file, problems)
+        typed, derived = results_value(item, value, value_where, folder, problems)
         return Entry(item_id=item.id, value=typed, location=value_where, derived=derived, **entry)
     typed = None if value is None else _typed(item, value, value_where, problems, warnings)
     return Entry(item_id=item.id, value=typed, location=value_where, derived=_converted(item, value, typed), **entry)

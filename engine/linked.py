@@ -17,9 +17,10 @@ RESULTS_FORMAT = "kaohe.result/1"
 CENT = Decimal("0.01")
 
 
-def results_value(item: Item, raw: Any, where: Location, evidence_file: str,
+def results_value(item: Item, raw: Any, where: Location, folder: Path | None,
                   problems: Problems) -> tuple[Decimal | None, str]:
-    """(the number, where it came from in words) for an item with `from_results`; (None, "") when reported."""
+    """(the number, where it came from in words) for an item with `from_results`; (None, "") when reported.
+    `folder` is the evidence file's own: None for evidence that is not a file beside its results (an upload)."""
     named = f"{item.id}「{item.title}」"
     wanted = item.from_results
     path_text = raw.get("results") if isinstance(raw, dict) and set(raw) == {"results"} else raw
@@ -31,7 +32,12 @@ def results_value(item: Item, raw: Any, where: Location, evidence_file: str,
     if relative.is_absolute() or ".." in relative.parts:
         problems.add(where, f"{named}的结果文件路径须相对于本材料所在的文件夹，且不能含“..”：{path_text}")
         return None, ""
-    path = Path(evidence_file).parent / relative
+    if folder is None:
+        problems.add(where, f"{named}取自考核 {wanted.ruleset} 的评分结果文件，只能在材料文件旁按路径读取"
+                            "（kaohe score、kaohe check）；网页报送和考核轮次中不读取文件",
+                     "请把材料与结果文件放在同一文件夹用 kaohe 命令评分，或由考核办按结果录入本项的值")
+        return None, ""
+    path = folder / relative
     try:
         data, digest = read_document(path)
     except KaoheError as error:

@@ -119,6 +119,10 @@ def check_references(ruleset: Ruleset, problems: Problems) -> None:
         elif item.method == "awards":
             problems.add(item.location.at(item.id), f"{named}按奖励记录计分，须写 events 指明读取哪项事实",
                          "例如 events: {fact: awards}，事实的 kinds 为各层级")
+        if item.from_results is not None and item.provider != "unit":
+            problems.add(item.location.at(f"{item.id} › provider"),
+                         f"{named}取自考核 {item.from_results.ruleset} 的评分结果，由单位在材料中写明结果文件，"
+                         f"不能由{item.provider_label}评定", "去掉 provider，或改为 provider: unit")
         if item.value_of:
             source = leaves.get(item.value_of)
             if source is None:

@@ -8,8 +8,14 @@ with control characters, and an 有/无 answer that disagrees with the 事件 sh
 The grey rows of items another party provides, and of items counted from the
 事件 sheet or reading another item's value, give no value: only the unit's own
 target for such an item is read from them. A checklist's case rows give the
-mapping case → times found (是 1, 否 0, a count as it is); the 事件 sheet's
-columns after 佐证材料 give each event's declared attributes, under their names.
+mapping case → times found (是 1, 否 0, a count as it is); a ratio's two rows the
+mapping numerator → n, denominator → d (both blank: missing; one blank: refused at
+that cell); the 事件 sheet's columns after 佐证材料 give each event's declared
+attributes, under their names. 不适用 (in a value cell, or in the heading row of a
+multi-row item) is read as written, and refused beside answers on the rows below.
+An item taken from another assessment's results gives {results: the path typed}.
+A %-formatted number in a row whose unit is of the % family is read as written
+with %, so that the engine converts it (0.5% in a ‰ item is 5‰).
 """
 from __future__ import annotations
 
@@ -37,10 +43,12 @@ from .loading import (
     refuse_old_office,
     text_problem,
 )
+from .model import format_points
 from .render.entrysheet import ENTRY_SHEET
 from .render.fillin import (
     ASK,
     CASE_ASK,
+    DENOMINATOR_ASK,
     DERIVED_ASK,
     EVENT_COLUMNS,
     EVENT_SHEET,
@@ -50,9 +58,12 @@ from .render.fillin import (
     FILL_SHEET,
     HEADER_ROW,
     JUDGED_ASK,
+    NOT_APPLICABLE,
     NOTE,
+    NUMERATOR_ASK,
     OTHERS_ASK,
     PART_MARK,
+    RESULTS_ASK,
     RULESET_CELL,
     SELF,
     TARGET,
@@ -60,6 +71,7 @@ from .render.fillin import (
     UNIT_CELL,
     VALUE,
     YES_NO,
+    percent_family,
 )
 
 SPLIT_FILES = re.compile(r"[；;，,\n]+")
@@ -162,44 +174,53 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
     values, targets = (located_mapping(cells.where(ws, HEADER_ROW, column)) for column in (1, TARGET))
     parts: dict[str, list] = {}
     cases: dict[str, list] = {}
+    ratios: dict[str, list] = {}
+    titles: dict[str, str] = {}
     fact_rows = []
     for row in range(HEADER_ROW + 1, ws.max_row + 1):
         key = cells.value(ws, row, 1)
         if key is None:
             continue
         key = str(key)
-        if str(ws.cell(row, ASK).value or "").startswith((OTHERS_ASK, DERIVED_ASK)):
+        ask = str(ws.cell(row, ASK).value or "")
+        unit = ws.cell(row, 5).value
+        if ask.startswith((OTHERS_ASK, DERIVED_ASK)):
             # an inspection group or the lead department gives this value, in its own workbook, or it is counted
             # from the 事件 sheet or read from another item; the target is ours
-            target = cells.value(ws, row, TARGET)
+            target = number_cell(cells, ws, row, TARGET, unit)
             if target is not None:
                 set_located(targets, key, target, cells.where(ws, row, TARGET))
             continue
-        value = cells.value(ws, row, VALUE)
+        value = number_cell(cells, ws, row, VALUE, unit)
         value_at = cells.where(ws, row, VALUE)
         if key.startswith(FACT_PREFIX):
-            ask = str(ws.cell(row, ASK).value or "")
             fact_rows.append((key[len(FACT_PREFIX):], str(cells.value(ws, row, 2) or ""), value, value_at,
                               EVENTS_ASK in ask))
             continue
         if PART_MARK in key:
             item_id, part = key.split(PART_MARK, 1)
-            ask = str(ws.cell(row, ASK).value or "")
             if ask.startswith((CASE_ASK, TIMES_ASK)):
                 cases.setdefault(item_id, []).append((part, value, value_at, ask.startswith(TIMES_ASK)))
+            elif ask.startswith((NUMERATOR_ASK, DENOMINATOR_ASK)):
+                ratios.setdefault(item_id, []).append((part, value, value_at, "" if unit is None else str(unit)))
             else:
                 parts.setdefault(item_id, []).append((part, value, value_at))
             continue
-        target = cells.value(ws, row, TARGET)
+        titles[key] = str(cells.value(ws, row, 2) or "").lstrip("★")
+        target = number_cell(cells, ws, row, TARGET, unit)
         if target is not None:
             set_located(targets, key, target, cells.where(ws, row, TARGET))
         files = cells.value(ws, row, FILES)
         self_score = cells.value(ws, row, SELF)
         note = cells.value(ws, row, NOTE)
         entry = located_mapping(value_at)
-        if value is not None and str(ws.cell(row, ASK).value or "").startswith(JUDGED_ASK):
+        if value is not None and value != NOT_APPLICABLE and ask.startswith(JUDGED_ASK):
             value = _judgement(value, note, value_at, cells.where(ws, row, NOTE))
             note = None
+        elif isinstance(value, str) and value != NOT_APPLICABLE and ask.startswith(RESULTS_ASK):
+            path = located_mapping(value_at)
+            set_located(path, "results", value, value_at)
+            value = path
         set_located(entry, "value", value, value_at)
         if files is not None:
             set_located(entry, "files", _files(files), cells.where(ws, row, FILES))
@@ -209,9 +230,17 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
             set_located(entry, "note", str(note), cells.where(ws, row, NOTE))
         set_located(values, key, entry, value_at)
     for item_id, rows in parts.items():
-        gather_parts(values, item_id, rows, cells.problems)
+        if not answered_beside(values, item_id, [loc for _, value, loc in rows if value is not None], cells.problems):
+            gather_parts(values, item_id, rows, cells.problems)
     for item_id, rows in cases.items():
-        gather_checklist(values, item_id, rows, cells.problems)
+        if not answered_beside(values, item_id, [loc for _, value, loc, _ in rows if value is not None],
+                               cells.problems):
+            gather_checklist(values, item_id, rows, cells.problems)
+    for item_id, rows in ratios.items():
+        named = f"{item_id}「{titles.get(item_id, '')}」" if titles.get(item_id) else item_id
+        if not answered_beside(values, item_id, [loc for _, value, loc, _ in rows if value is not None],
+                               cells.problems):
+            gather_ratio(values, item_id, named, rows, cells.problems)
     set_located(data, "values", values, values.loc)
     if targets:
         set_located(data, "targets", targets, targets.loc)
@@ -237,6 +266,62 @@ def _judgement(score, reason, score_loc: Location, reason_loc: Location) -> Mapp
     set_located(out, "score", score, score_loc)
     set_located(out, "reason", "" if reason is None else str(reason), reason_loc)
     return out
+
+
+def answered_beside(values: Mapping, item_id: str, answered: list[Location], problems: Problems) -> bool:
+    """Whether the heading row of a multi-row item says 不适用 (or anything) while rows below it are answered too:
+    then a problem at the heading's value cell, and the rows are not gathered."""
+    entry = values.get(item_id)
+    said = entry.get("value") if isinstance(entry, dict) else None
+    if said is None or not answered:
+        return False
+    at = entry.key_locs["value"]
+    cells = "、".join(loc.cell or str(loc.line) for loc in answered)
+    problems.add(at.at(f"values › {item_id}"), f"本行选了“{said}”，下列各行（{cells}）却填了答案",
+                 f"本项不适用的，请清空下列各行；适用的，请删除本行的“{said}”")
+    return True
+
+
+def gather_ratio(values: Mapping, item_id: str, named: str, rows: list, problems: Problems) -> None:
+    """The two rows of a `ratio` item as the mapping numerator → n, denominator → d. `rows`: (name, answer,
+    where, what is counted) in the order numerator, denominator. Both blank: the value is missing; one blank, or
+    an answer that is not a whole number ≥ 0: a problem at that cell."""
+    given = [name for name, value, _, _ in rows if value is not None]
+    if not given:
+        return
+    found = located_mapping(rows[0][2])
+    ok = True
+    for name, value, loc, counted in rows:
+        counted_in = f"，单位：{counted}" if counted else ""
+        if value is None:
+            problems.add(loc.at(f"values › {item_id}"), f"{named}填了{'、'.join(given)}，没有填{name}",
+                         f"请填{name}（不小于0的整数{counted_in}）；本项两行都留空视为未填报")
+            ok = False
+        elif (not isinstance(value, Decimal) or isinstance(value, bool) or value < 0
+              or value != value.to_integral_value()):
+            problems.add(loc.at(f"values › {item_id}"), f"{named}的{name}应填不小于0的整数，实际为{describe(value)}",
+                         f"请填{name}（不小于0的整数{counted_in}）")
+            ok = False
+        else:
+            set_located(found, name, value, loc)
+    if not ok:
+        return
+    # the engine refuses a denominator of 0, or a numerator above it, at the value's place: the cell to correct
+    at = rows[1][2] if rows[1][1] == 0 else rows[0][2]
+    entry = values.get(item_id) or located_mapping(at)
+    found.loc = at
+    set_located(entry, "value", found, at)
+    set_located(values, item_id, entry, values.key_locs.get(item_id, at))
+
+
+def number_cell(cells: Cells, ws: Worksheet, row: int, column: int, unit: Any) -> Any:
+    """A value or target cell; a %-formatted number in a row whose unit is of the % family is the text "93.5%", so
+    the engine converts it to the row's unit (0.5% in a ‰ item is 5‰; in a % item it stays 93.5)."""
+    value = cells.value(ws, row, column)
+    if (isinstance(value, Decimal) and isinstance(unit, str) and percent_family(unit)
+            and "%" in (ws.cell(row, column).number_format or "")):
+        return f"{format_points(value)}%"
+    return value
 
 
 def gather_parts(values: Mapping, item_id: str, rows: list, problems: Problems) -> None:

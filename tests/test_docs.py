@@ -74,9 +74,9 @@ def method_ruleset(folder: Path, rule: dict):
 
 
 def evidence(ruleset, filled: dict, unit: str = "甲县"):
-    """One unit's evidence written as YAML and read by the engine, as a unit's file would be."""
+    """One unit's evidence written as YAML and read by the engine, as a unit's file in the current folder would be."""
     return evidence_from_text(dump({"unit": unit, "ruleset": ruleset.id, "values": {}, **filled}), ruleset,
-                              f"{unit}.yaml")
+                              f"{unit}.yaml", folder=Path.cwd())
 
 
 @pytest.mark.parametrize(("method", "number", "rule", "filled", "score", "reason"), EXAMPLES,

@@ -813,8 +813,8 @@ def test_then_with_nothing_is_refused(tmp_path):
     message = load_problems(tmp_path, text)
     assert located(message, "ruleset.yaml", lines_with(text, "then: {}")), message
     assert message.split(": ", 1)[1] == (
-        "then 中至多给出一种改变等次的效果（force_grade、downgrade、cap_grade），可另加 exclude（不得评为某等次）"
-        "和 consequence（约谈、通报批评等后果）（a-talk › then）\n  提示：例如 then: {downgrade: 1, consequence: 约谈}")
+        "then 中须给出效果：force_grade、downgrade、cap_grade 之一，或 exclude（不得评为某等次）、"
+        "consequence（约谈、通报批评等后果）（a-talk › then）\n  提示：例如 then: {force_grade: D}")
 
 
 # --- 16. rank grading: exclusions, vacancies, reserved grades --------------------------------

@@ -1,7 +1,11 @@
 """The entry form of an inspection group or a lead department: one row per (unit, item) it gives, with the value
 now recorded, an input bounded as the party workbook bounds its cell (fillin.ask_for: range, choices; a judged
 item's step), and the server's own check of the same bounds, since a browser's checks are advice only. A `parts`
-item takes a 是/否 per part; a `checklist` item a 是/否 per case, or a count for a case counted per occurrence.
+item takes a 是/否 per part; a `checklist` item a 是/否 per case, or a count for a case counted per occurrence; a
+`ratio` item two whole numbers (numerator, denominator). An item that may not apply takes 不适用: an option of its
+dropdown, or a checkbox beside its inputs. A number whose unit has a family (元/万元/亿元 …) may be typed with
+another unit of it ("8500万元"), converted as the engine converts it; where the ruleset requires the unit, it is
+recorded with its unit ("0.85亿元"), which the engine requires when it reads the value again.
 
 Reading a POST yields the rows that changed, as kaohe.round.actions.PartyValue; a row that already has a value
 is corrected only with a reason: for a judged item its new 评分理由, for any other its 更正理由, kept as the
@@ -17,13 +21,16 @@ from kaohe.engine import format_points
 from kaohe.engine.evidence import NO, YES
 from kaohe.engine.loading import number_problem, text_problem
 from kaohe.engine.model import Item
-from kaohe.engine.render.fillin import YES_NO, ask_for, case_worth, points_text
+from kaohe.engine.render.fillin import NOT_APPLICABLE, YES_NO, ask_for, case_worth, points_text, unit_example
+from kaohe.engine.units import accepted, convert, split
 from kaohe.round import jsondata
 from kaohe.round.actions import PartyValue
 from kaohe.round.models import Entry, Round
 from kaohe.round.state import shown as shown_time
 
-SCORE, CHOICE, NUMBER, WHOLE, PARTS, CHECKLIST = "score", "choice", "number", "whole", "parts", "checklist"
+SCORE, CHOICE, NUMBER, WHOLE, PARTS, CHECKLIST, RATIO = ("score", "choice", "number", "whole", "parts", "checklist",
+                                                          "ratio")
+CENT = Decimal("0.01")
 MAX_INPUT = 40  # characters of a number as typed: anything longer is not a score or a figure
 
 
@@ -31,17 +38,43 @@ MAX_INPUT = 40  # characters of a number as typed: anything longer is not a scor
 class Control:
     """What a row's value input takes."""
 
-    kind: str  # SCORE, CHOICE, NUMBER, WHOLE, PARTS or CHECKLIST
+    kind: str  # SCORE, CHOICE, NUMBER, WHOLE, PARTS, CHECKLIST or RATIO
     low: Decimal | None = None
     high: Decimal | None = None
     step: Decimal | None = None  # a judged score's multiple
-    options: tuple[str, ...] = ()  # the choices, the parts, or a checklist's cases
-    measure: str = ""  # 起/万台, %
+    options: tuple[str, ...] = ()  # the choices (不适用 among them), the parts, a checklist's cases, or a ratio's
+    # numerator and denominator
+    measure: str = ""  # 起/万台, %; what a ratio's two numbers count (人)
     counted: tuple[str, ...] = ()  # a checklist: per case, what a count counts (次), or "" for a 是/否 case
+    not_applicable: bool = False  # the item may not apply: 不适用 among the choices, or a checkbox
+    units: tuple[str, ...] = ()  # a number: the units of its family it may be typed in (8500万元 in an 亿元 item)
+    unit_required: bool = False  # a number typed without its unit is refused
+
+    @property
+    def checkbox(self) -> bool:
+        """Whether 不适用 is a checkbox beside the inputs (a dropdown has it among its options)."""
+        return self.not_applicable and self.kind != CHOICE
+
+    @property
+    def input_type(self) -> str:
+        """A number input cannot hold 8500万元: a number that may be typed with a unit is a text input."""
+        return "text" if self.units else "number"
 
     @property
     def allowed(self) -> str:
         """The bounds in words, as the messages and the page state them: 0–4分，按0.5分计."""
+        said = self._bounds()
+        if self.units and self.unit_required:
+            said += f"，须写明单位（{'、'.join(self.units)}），如 {unit_example(self.measure)}"
+        elif self.units:
+            said += f"，可带单位（{'、'.join(self.units)}），按{self.measure}换算"
+        if self.checkbox:
+            said += f"；不适用的勾选“{NOT_APPLICABLE}”"
+        return said
+
+    def _bounds(self) -> str:
+        if self.kind == RATIO:
+            return f"{'、'.join(self.options)}：不小于0的整数（{self.measure}）"
         if self.kind == SCORE:
             step = f"，按{format_points(self.step)}分计" if self.step else ""
             return f"{format_points(self.low)}–{format_points(self.high)}分{step}"
@@ -75,21 +108,28 @@ class Control:
 
 
 def control_of(item: Item) -> Control:
+    na = item.may_not_apply
     if item.value_kind == "parts":
-        return Control(PARTS, options=item.params.names())
+        return Control(PARTS, options=item.params.names(), not_applicable=na)
     if item.value_kind == "checklist":
-        return Control(CHECKLIST, options=item.params.names(),
+        return Control(CHECKLIST, options=item.params.names(), not_applicable=na,
                        counted=tuple(case.counted if case.per else "" for case in item.params.entries))
-    _, (kind, details) = ask_for(item)
+    if item.value_kind == "ratio":
+        p = item.params
+        return Control(RATIO, options=(p.numerator, p.denominator), measure=p.counted, not_applicable=na)
+    _, (kind, details, *more) = ask_for(item)
     if item.value_kind == "judgement":
         low, high = details
-        return Control(SCORE, low, high, item.params.step)
+        return Control(SCORE, low, high, item.params.step, not_applicable=na)
     if kind == "list":
-        return Control(CHOICE, options=tuple(details))
+        return Control(CHOICE, options=tuple(details), not_applicable=na)
     if kind == "whole":
-        return Control(WHOLE, Decimal(0))
+        return Control(WHOLE, Decimal(0), not_applicable=na)
     low, high = details
-    return Control(NUMBER, low, high, measure=item.unit)
+    accepts = more[0] if more else None
+    units = accepted(accepts.unit) if accepts is not None and accepts.unit else ()
+    return Control(NUMBER, low, high, measure=item.unit, not_applicable=na, units=units,
+                   unit_required=bool(units) and accepts.unit_required)
 
 
 @dataclass(frozen=True)
@@ -116,8 +156,9 @@ class Row:
     control: Control
     recorded: Recorded | None
     value: str = ""
-    # parts: (part, 是/否/''); checklist: (case, 是/否 or 次数 or '')
+    # parts: (part, 是/否/''); checklist: (case, 是/否 or 次数 or ''); ratio: (numerator or denominator, its count)
     answers: list[tuple[str, str]] = field(default_factory=list)
+    not_applicable: bool = False  # the 不适用 checkbox
     reason: str = ""
     note: str = ""
     correction: str = ""
@@ -176,6 +217,15 @@ class Row:
         return self.field("seen")
 
     @property
+    def na_field(self) -> str:
+        return self.field("na")
+
+    @property
+    def ratio_fields(self) -> list[tuple[str, str, str]]:
+        """(numerator or denominator, its field name, its answer) of a ratio item."""
+        return [(name, f"{self.value_field}-{n}", answer) for n, (name, answer) in enumerate(self.answers)]
+
+    @property
     def part_fields(self) -> list[tuple[str, str, str]]:
         """(part, its field name, its answer) of a parts item."""
         return [(part, f"{self.value_field}-{n}", answer) for n, (part, answer) in enumerate(self.answers)]
@@ -190,6 +240,8 @@ class Row:
 
 
 def shown_value(item: Item, control: Control, value) -> str:
+    if control.kind == RATIO and isinstance(value, dict):
+        return ratio_text(item, value)
     if control.kind == SCORE and isinstance(value, Decimal):
         return f"{format_points(value)}分"
     if isinstance(value, bool):
@@ -201,6 +253,20 @@ def shown_value(item: Item, control: Control, value) -> str:
     if isinstance(value, dict):
         return found_text(item, value)
     return "" if value is None else str(value)
+
+
+def ratio_text(item: Item, counts: dict) -> str:
+    """A ratio's recorded counts in words: 满意人数812人，参评人数1003人（满意率80.96%）."""
+    p = item.params
+    part, whole = counts.get(p.numerator), counts.get(p.denominator)
+    said = f"{p.numerator}{_count(part)}{p.counted}，{p.denominator}{_count(whole)}{p.counted}"
+    if isinstance(part, Decimal) and isinstance(whole, Decimal) and whole > 0:
+        said += f"（{p.rate}{format_points((part * 100 / whole).quantize(CENT))}%）"
+    return said
+
+
+def _count(value) -> str:
+    return format_points(value) if isinstance(value, Decimal) else str(value)
 
 
 def found_text(item: Item, found: dict) -> str:
@@ -216,6 +282,12 @@ def _typed_recorded(item: Item, data) -> tuple[object, str, str]:
     """(value, judged reason, note) of a stored `values:` entry, in the shapes the form compares with."""
     entry = data if isinstance(data, dict) and ("value" in data or item.value_kind != "judgement") else {"value": data}
     value, note = entry.get("value"), str(entry.get("note") or "")
+    if value == NOT_APPLICABLE:
+        return (value, note, "") if item.value_kind == "judgement" else (value, "", note)
+    if item.value_kind == "number" and isinstance(value, str):  # recorded with its unit: 0.85亿元
+        number = split(value)
+        converted = convert(number[0], number[1] or item.unit, item.unit) if number else None
+        value = converted if converted is not None else value
     if item.value_kind == "judgement" and isinstance(value, dict):
         return value.get("score"), str(value.get("reason") or ""), note
     if item.value_kind == "yes_no" and isinstance(value, str):
@@ -261,6 +333,11 @@ def build_rows(round_: Round, pairs: list[tuple[str, Item]]) -> list[Row]:
         row = Row(index, unit, item, control, recorded, seen=str(recorded.entry_id) if recorded else "")
         if recorded is not None:
             row.value, row.reason = _input_text(control, recorded.value), recorded.reason
+            row.not_applicable = control.checkbox and recorded.value == NOT_APPLICABLE
+            if row.not_applicable:
+                row.value = ""
+            elif control.unit_required and isinstance(recorded.value, Decimal):
+                row.value += control.measure  # as it must be typed: 0.85亿元
         if control.kind == PARTS:
             done = recorded.value if recorded and isinstance(recorded.value, list) else None
             row.answers = [(part, "" if done is None else YES_NO[0] if part in done else YES_NO[1])
@@ -269,6 +346,9 @@ def build_rows(round_: Round, pairs: list[tuple[str, Item]]) -> list[Row]:
             found = recorded.value if recorded and isinstance(recorded.value, dict) else None
             row.answers = [(case, _case_text(found, case, counted)) for case, counted in
                            zip(control.options, control.counted, strict=True)]
+        if control.kind == RATIO:
+            counts = recorded.value if recorded and isinstance(recorded.value, dict) else {}
+            row.answers = [(name, _input_text(control, counts.get(name))) for name in control.options]
         rows.append(row)
     return rows
 
@@ -300,12 +380,15 @@ def _checked_text(row: Row, text: str, what: str) -> None:
 
 def _number(row: Row, text: str, what: str) -> Decimal:
     c = row.control
-    plain = text[: -len(c.measure)].strip() if c.measure and text.endswith(c.measure) else text
-    try:
-        number = Decimal(plain) if len(plain) <= MAX_INPUT else None
-    except InvalidOperation:
-        number = None
-    if number is None or number_problem(number):
+    if c.units:
+        number = _with_unit(row, text, what)
+    else:
+        plain = text[: -len(c.measure)].strip() if c.measure and text.endswith(c.measure) else text
+        try:
+            number = Decimal(plain) if len(plain) <= MAX_INPUT else None
+        except InvalidOperation:
+            number = None
+    if number is None or not number.is_finite() or number_problem(number):
         raise RowError(f"{row.name}：{what}应为数字（允许 {c.allowed}），实际填了“{text[:MAX_INPUT]}”")
     measure = c.measure or ("分" if c.kind == SCORE else "")
     if (c.low is not None and number < c.low) or (c.high is not None and number > c.high):
@@ -318,23 +401,51 @@ def _number(row: Row, text: str, what: str) -> Decimal:
     return number
 
 
+def _with_unit(row: Row, text: str, what: str) -> Decimal | None:
+    """A number typed with or without a unit of the item's family, in the item's unit; None when it is no number.
+    A unit of another kind, or no unit where the ruleset requires one, is refused as the engine refuses it."""
+    c = row.control
+    found = split(text) if len(text) <= MAX_INPUT else None
+    if found is None:
+        return None
+    number, written = found
+    if not written and c.unit_required:
+        raise RowError(f"{row.name}：{what} {text} 没有写明单位：本项按{c.measure}计，可写{'、'.join(c.units)}，"
+                       f"如 {unit_example(c.measure)}")
+    converted = convert(number, written or c.measure, c.measure)
+    if converted is None:
+        raise RowError(f"{row.name}：{what}写的单位「{written}」与本项的单位「{c.measure}」不同，无法换算"
+                       f"（可写{'、'.join(c.units)}）")
+    return converted
+
+
 def _gather(row: Row, post) -> None:
     """The row's inputs as posted, kept on the row so a refused form shows them again."""
     if row.judged:
         row.reason = _text(post, row.reason_field)
     else:
         row.note, row.correction = _text(post, row.note_field), _text(post, row.correction_field)
+    row.not_applicable = row.control.checkbox and post.get(row.na_field, "") == "1"
     if row.control.kind == PARTS:
         row.answers = [(part, post.get(name, "")) for part, name, _ in row.part_fields]
     elif row.control.kind == CHECKLIST:
         row.answers = [(case, _text(post, name)) for case, _, name, _, _ in row.case_fields]
+    elif row.control.kind == RATIO:
+        row.answers = [(name, _text(post, field)) for name, field, _ in row.ratio_fields]
     else:
         row.value = _text(post, row.value_field)
 
 
 def _value(row: Row) -> object:
-    """The typed value of the row's inputs, or None when left blank."""
+    """The typed value of the row's inputs, or None when left blank; 不适用 as that text."""
     c = row.control
+    if row.not_applicable:
+        if row.value or any(answer for _, answer in row.answers):
+            raise RowError(f"{row.name}：勾选了“{NOT_APPLICABLE}”，又填了{'得分' if row.judged else '填报值'}："
+                           f"本项不适用的请清空所填内容，适用的请取消勾选“{NOT_APPLICABLE}”")
+        return NOT_APPLICABLE
+    if c.kind == RATIO:
+        return _ratio(row)
     if c.kind == PARTS:
         given = [answer for _, answer in row.answers if answer]
         if not given:
@@ -349,9 +460,36 @@ def _value(row: Row) -> object:
     if c.kind == CHOICE:
         if row.value not in c.options:
             raise RowError(f"{row.name}：应从 {c.allowed} 中选择，实际为“{row.value[:MAX_INPUT]}”")
-        return row.value == YES_NO[0] if c.options == YES_NO else row.value
+        if row.value in YES_NO and c.options[:len(YES_NO)] == YES_NO:
+            return row.value == YES_NO[0]
+        return row.value
     number = _number(row, row.value, "得分" if c.kind == SCORE else "填报值")
     return Decimal(int(number)) if c.kind == WHOLE else number
+
+
+def _ratio(row: Row) -> dict | None:
+    """A ratio's two counts as {numerator: n, denominator: d}, or None when both are blank."""
+    c = row.control
+    given = [name for name, answer in row.answers if answer]
+    if not given:
+        return None
+    counts = []
+    for name, answer in row.answers:
+        if not answer:
+            raise RowError(f"{row.name}：填了{'、'.join(given)}，没有填{name}（{c.allowed}）")
+        try:
+            count = Decimal(answer) if len(answer) <= MAX_INPUT else None
+        except InvalidOperation:
+            count = None
+        if count is None or number_problem(count) or count < 0 or count != count.to_integral_value():
+            raise RowError(f"{row.name}：{name}应为不小于0的整数，实际填了“{answer[:MAX_INPUT]}”")
+        counts.append(Decimal(int(count)))
+    (numerator, part), (denominator, whole) = zip(c.options, counts, strict=True)
+    if whole == 0:
+        raise RowError(f"{row.name}：{denominator}为0，无法计算{row.item.params.rate}")
+    if part > whole:
+        raise RowError(f"{row.name}：{numerator}（{format_points(part)}）多于{denominator}（{format_points(whole)}）")
+    return {numerator: part, denominator: whole}
 
 
 def _cases(row: Row) -> dict | None:
@@ -382,7 +520,9 @@ def _cases(row: Row) -> dict | None:
 def _same(row: Row, value, reason: str) -> bool:
     """Whether the posted value is what is recorded (numbers compared as numbers, parts as sets)."""
     was = row.recorded
-    if row.control.kind == PARTS:
+    if NOT_APPLICABLE in (value, was.value):
+        same = was.value == value
+    elif row.control.kind == PARTS:
         same = isinstance(was.value, list) and set(was.value) == set(value)
     elif isinstance(value, Decimal):
         same = isinstance(was.value, Decimal) and not isinstance(was.value, bool) and was.value == value
@@ -409,6 +549,12 @@ def _read_row(row: Row, post, party: str) -> dict | None:
             raise RowError(f"{row.name}：填了{what}，但没有填{'得分' if row.judged else '填报值'}"
                            f"（允许 {row.control.allowed}）")
         return None
+    if row.judged and value == NOT_APPLICABLE:  # why it does not apply, if said, is kept as the note
+        if was is not None and _same(row, value, row.reason):
+            return None
+        if was is not None and (not row.reason or row.reason == was.reason):
+            raise RowError(f"{row.name}：更正已记录的得分（{row.shown}）须在评分理由中写明更正的理由")
+        return {"value": value, **({"note": row.reason} if row.reason else {})}
     if row.judged:
         if not row.reason:
             raise RowError(f"{row.name}：核查评分必须写明评分理由")
@@ -422,6 +568,8 @@ def _read_row(row: Row, post, party: str) -> dict | None:
     if was is not None and not row.correction:
         raise RowError(f"{row.name}：已记录 {row.shown}，更正须写明更正理由")
     note = "；".join(filter(None, [row.note, f"更正理由：{row.correction}" if was is not None else ""]))
+    if isinstance(value, Decimal) and row.control.unit_required:
+        value = f"{format_points(value)}{row.control.measure}"  # read again, a bare number would be refused
     return {"value": value, **({"note": note} if note else {})}
 
 

@@ -1,12 +1,14 @@
 """The workbook a party fills for many units: a lead department's items, or an inspection group's.
 
 One row per (unit, item) the party provides; a `parts` item takes a heading row and a 是/否 row per part, a
-`checklist` item a heading row and a row per case (是/否, or 次数 for a case counted per occurrence), as in the
-unit's fill-in workbook, whose dropdowns and ranges the value cells reuse. Items whose value is counted from the
-unit's events or read from another item are never asked for: nobody files them. A judged item takes 得分 and a
-mandatory 评分理由. Every row has 备注 and 录入人 (who entered it). The header cells name the party and the
-ruleset (id, version, digest), so `engine/entrysheet.py` refuses a workbook made for another ruleset, and rows
-that are not the party's. Same inputs, same bytes.
+`checklist` item a heading row and a row per case (是/否, or 次数 for a case counted per occurrence), a `ratio` item
+a heading row and a row each for its numerator and denominator, as in the unit's fill-in workbook, whose dropdowns
+and ranges the value cells reuse (不适用 included, for an item that may not apply). Items whose value is counted
+from the unit's events or read from another item are never asked for: nobody files them; nor are items taken from
+another assessment's results.json, a file beside the unit's own evidence that no party workbook can name. A judged
+item takes 得分 and a mandatory 评分理由. Every row has 备注 and 录入人 (who entered it). The header cells name the
+party and the ruleset (id, version, digest), so `engine/entrysheet.py` refuses a workbook made for another ruleset,
+and rows that are not the party's. Same inputs, same bytes.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from ..model import PROVIDERS, Item, Ruleset
 from .fillin import (
     LINE_HEIGHT,
     LIST_SHEET,
+    MULTI_ROW,
+    NOT_APPLICABLE,
     TITLE_HEIGHT,
     Lists,
     add_validation,
@@ -29,6 +33,7 @@ from .fillin import (
     item_rows,
     open_cell,
     points_text,
+    relaxed_unit,
 )
 from .xlsx import BOLD, TITLE, cell, fit_height, fixed_properties, page_setup, put, register_styles, stable_bytes
 
@@ -62,9 +67,11 @@ class EntryRow:
 
 
 def party_items(ruleset: Ruleset, kind: str, party: str) -> list[Item]:
-    """The leaves `party` provides: of an inspection group, every item inspected; of a department, those it leads."""
+    """The leaves `party` provides: of an inspection group, every item inspected; of a department, those it leads.
+    Never an item taken from another assessment's results: its value is a file beside the unit's evidence."""
     return [leaf for leaf in ruleset.leaves()
-            if leaf.provider == kind and leaf.takes_entry and (kind != "department" or party in leaf.departments)]
+            if leaf.provider == kind and leaf.takes_entry and leaf.from_results is None
+            and (kind != "department" or party in leaf.departments)]
 
 
 def lead_departments(ruleset: Ruleset) -> tuple[str, ...]:
@@ -82,8 +89,9 @@ def entry_rows(ruleset: Ruleset, kind: str, party: str, units: Sequence[str]) ->
     for unit, item in pairs:
         for line in item_rows(item):
             heading = line.key == item.id
-            ask = ask_for(item, reason_in=REASON)[0] if heading and line.validation[0] != "none" else line.ask
-            if heading and item.unit and item.value_kind != "judgement" and line.validation[0] != "none":
+            single = heading and item.value_kind not in MULTI_ROW  # a value in this row, not in rows below
+            ask = ask_for(item, reason_in=REASON)[0] if single else line.ask
+            if single and item.unit and item.value_kind != "judgement":
                 ask += f"，单位：{item.unit}"
             rows.append(EntryRow(unit, item, line.key, line.title, line.standard, ask, line.validation,
                                  judged=item.value_kind == "judgement", heading=heading))
@@ -180,7 +188,14 @@ def _header(ws, ruleset: Ruleset, kind: str, party: str, units: list[str], width
         item.value_kind == "judgement" for item in items) else ""
     cases = ("扣分（加分）清单在其下各行逐条填写：有此情形选“是”，没有选“否”，按次计分的填次数，没有填0；" if any(
         item.value_kind == "checklist" for item in items) else "")
-    text = (f"本表由{who}填写，每行是一个单位的一个指标。只有黄色格子可以填写：{judged}{cases}数值只填数字，"
+    ratios = ("按比率计分的项目在其下两行分别填分子和分母（不小于0的整数）；" if any(
+        item.value_kind == "ratio" for item in items) else "")
+    units = ("计量单位为万元、亿元等的项目可带同类单位（如8500万元），自动换算，其余" if any(
+        relaxed_unit(item) for item in items) else "")
+    na = (f"本项不适用于该单位的，选或填“{NOT_APPLICABLE}”（分几行填写的项目在标题行选），不计分；" if any(
+        item.may_not_apply for item in items) else "")
+    text = (f"本表由{who}填写，每行是一个单位的一个指标。只有黄色格子可以填写：{judged}{cases}{ratios}{na}"
+            f"{units}数值只填数字，"
             "是/否和档次从下拉列表选择；“录入人”填写录入这一行的人员。\n"
             "暂时没有评定的留空，不要填0：留空的项目不计入，也不会按0分计。其余格子受保护。")
     put(ws, 7, 1, text, alignment=Alignment(wrap_text=True, vertical="top"), border=False)

@@ -13,6 +13,13 @@ case (是/否, or a count where the case is counted per occurrence), as a `parts
 is a heading row and a 是/否 row per part. The target cell is open only on items
 whose ruleset lets the unit file its own target (目标备案, or last year's value).
 The 事件 sheet has a column for each attribute the facts of events declare.
+A `ratio` item is a heading row and two whole-number rows (numerator, denominator). An item that may not apply
+takes the answer 不适用: an option of its dropdown, or, where the cell holds a number, a custom validation that
+lets the text 不适用 through (a decimal or whole-number validation would refuse any text); a multi-row item takes
+it in its heading row. A number item whose unit has a family (元/万元/亿元 …) accepts a value written with
+another unit of the family ("8500万元"): its validation lets text through, its input message says how it is
+converted, and where the ruleset requires the unit, a bare number is refused. An item taken from another
+assessment's results takes the path of that results.json as text.
 The party workbooks (`entrysheet.py`) reuse the row, dropdown and range helpers.
 """
 from __future__ import annotations
@@ -26,8 +33,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..evidence import NOT_APPLICABLE_WORDS
 from ..methods import needs_target
 from ..model import PROVIDERS, Attribute, AttributeTest, FactSpec, Item, Ruleset, format_points
+from ..units import accepted, convertible, family
 from .sheet import basis_text
 from .xlsx import (
     BOLD,
@@ -63,6 +72,17 @@ DERIVED_ASK = "无需单独填报"  # 填报内容 of an item counted from event
 CASE_ASK = "是否存在（是/否）"  # 填报内容 of a checklist case found once or not at all
 TIMES_ASK = "次数"  # 填报内容 of a checklist case counted per occurrence starts so: 次数（次），不小于0的整数
 EVENTS_ASK = f"（{'/'.join(HAS_EVENTS)}）"  # in 填报内容 of a fact of events: answered 有/无, the events on 事件
+NOT_APPLICABLE = NOT_APPLICABLE_WORDS[0]  # 不适用: the answer of an item that may not apply to the unit
+NUMERATOR_ASK, DENOMINATOR_ASK = "分子：", "分母："  # 填报内容 of a ratio's two rows start so
+RESULTS_ASK = "填写下级考核结果文件 results.json 的路径"  # 填报内容 of an item taken from another assessment's results
+MULTI_ROW = ("parts", "checklist", "ratio")  # value kinds answered on rows below a heading row
+# A value written in another unit of the item's family, as the input message shows it: 8500万元 in an 亿元 item.
+UNIT_EXAMPLES = {"元": "3.5万元", "千元": "3.5万元", "万元": "0.85亿元", "亿元": "8500万元", "%": "93.5%",
+                 "个百分点": "3.5%", "‰": "0.5%", "人": "1.2万人", "万人": "3500人", "吨": "3.5万吨", "万吨": "8000吨",
+                 "平方米": "2万平方米", "万平方米": "5000平方米", "户": "1.2万户", "万户": "3000户"}
+TAKEN = {"average": "平均总分", "share": "{grade}等的比例（%）", "count": "{grade}等的个数"}
+# Excel's limits on a validation's texts: longer ones make it "repair" the file
+TITLE_LIMIT, MESSAGE_LIMIT = 32, 255
 UNIT_CELL, RULESET_CELL = "B2", "B3"
 # Points per wrapped line: the CJK fonts that stand in for 宋体 where it is missing (Noto CJK) run taller than it.
 LINE_HEIGHT = 14.5
@@ -73,6 +93,46 @@ OTHERS_COLOR = PatternFill("solid", fgColor="E7E6E6")
 OTHERS_FONT = Font(name=FONT_NAME, size=10, color="595959")
 OPEN = Protection(locked=False)
 COMPARISON_WORDS = {">=": "不少于", ">": "多于", "<=": "不超过", "<": "少于"}  # an event attribute's test
+
+
+@dataclass(frozen=True)
+class Accepts:
+    """What a number cell takes besides a number in its range: the text 不适用; a value written with a unit of the
+    item's family (`unit` set); only such a value (`unit_required`)."""
+
+    not_applicable: bool = False
+    unit: str = ""
+    unit_required: bool = False
+
+    @property
+    def plain(self) -> bool:
+        return not (self.not_applicable or self.unit)
+
+
+def relaxed_unit(item: Item) -> str:
+    """The item's unit when its value may be written in another unit of the unit's family, "" otherwise. A % item
+    keeps Excel's own number check: Excel itself reads a typed 93.5% as a number (the reader takes it as 93.5),
+    and a rate is rarely written in ‰; unless the ruleset requires the unit to be written."""
+    unit = item.unit
+    if item.value_kind != "number" or item.from_results is not None or not convertible(unit):
+        return ""
+    return unit if unit != "%" or item.unit_required else ""
+
+
+def unit_accepts(item: Item, not_applicable: bool = False) -> Accepts:
+    unit = relaxed_unit(item)
+    return Accepts(not_applicable, unit, bool(unit) and item.unit_required)
+
+
+def unit_example(unit: str) -> str:
+    """8500万元 for an 亿元 item: a value in another unit of the family."""
+    return UNIT_EXAMPLES.get(unit, f"12{unit}")
+
+
+def percent_family(unit: str) -> bool:
+    """Whether a %-formatted number typed for this unit is read as written with %: 0.5% in a ‰ item is 5‰."""
+    units = family(unit or "")
+    return units is not None and "%" in units
 
 
 @dataclass(frozen=True)
@@ -151,25 +211,71 @@ def provided_by(item: Item) -> str:
 
 
 def ask_for(item: Item, reason_in: str = "备注") -> tuple[str, tuple]:
-    """What to fill, in words, and the value cell's validation: (kind, details) for `add_validation`.
-    `reason_in` is the column that takes a judged item's reason."""
+    """What to fill, in words, and the value cell's validation: (kind, details) or (kind, details, Accepts) for
+    `add_validation`. `reason_in` is the column that takes a judged item's reason."""
+    ask, validation = _ask_for(item, reason_in)
+    if item.may_not_apply and item.value_kind not in MULTI_ROW:
+        ask += f"；{not_applicable_ask(validation[0])}"
+    return ask, validation
+
+
+def not_applicable_ask(kind: str) -> str:
+    """不适用的选“不适用”, on a dropdown; 不适用的填“不适用”, in a cell typed into."""
+    return f"不适用的{'选' if kind == 'list' else '填'}“{NOT_APPLICABLE}”"
+
+
+def _ask_for(item: Item, reason_in: str) -> tuple[str, tuple]:
     kind = item.value_kind
+    na = item.may_not_apply
+    more = (NOT_APPLICABLE,) if na else ()
+    if item.from_results is not None:
+        return results_ask(item), ("text", results_prompt(item))
     if kind == "yes_no":
-        return "是否做到（是/否）", ("list", YES_NO)
+        return "是否做到（是/否）", ("list", YES_NO + more)
     if kind == "level":
-        return "所处档次（下拉选择）", ("list", item.params.names())
+        return "所处档次（下拉选择）", ("list", item.params.names() + more)
     if kind == "count":
-        return f"个数（{getattr(item.params, 'counted', '项')}），不小于0的整数", ("whole", None)
+        return f"个数（{getattr(item.params, 'counted', '项')}），不小于0的整数", ("whole", None, Accepts(na))
     if kind == "checklist":
         return checklist_ask(item), ("none", None)
+    if kind == "ratio":
+        return ratio_ask(item), ("none", None)
     if kind == "judgement":
         step = f"，按{format_points(item.params.step)}分计" if item.params.step else ""
         ask = f"{JUDGED_ASK}（0–{format_points(item.points)}分{step}），理由写在{reason_in}栏"
-        return ask, ("decimal", (Decimal(0), item.points))
+        return ask, ("decimal", (Decimal(0), item.points), Accepts(na))
     low, high = item.value_range
     shown = [format_points(edge) if edge is not None else "不限" for edge in (low, high)]
     span = f"（{shown[0]}–{shown[1]}）"
-    return f"数值{span}", ("decimal", (low, high))
+    accepts = unit_accepts(item, na)
+    return f"数值{span}{unit_words(accepts)}", ("decimal", (low, high), accepts)
+
+
+def unit_words(accepts: Accepts) -> str:
+    """What 填报内容 says of the units a value may be written in."""
+    if not accepts.unit:
+        return ""
+    if accepts.unit_required:
+        return f"，须写明单位（{'/'.join(accepted(accepts.unit))}），如 {unit_example(accepts.unit)}"
+    return f"；可带单位，如 {unit_example(accepts.unit)}，按{accepts.unit}换算"
+
+
+def results_ask(item: Item) -> str:
+    """填报内容 of an item taken from another assessment's results."""
+    wanted = item.from_results
+    taken = TAKEN.get(wanted.take, wanted.take).format(grade=wanted.grade)
+    return f"{RESULTS_ASK}（相对于本表所在的文件夹，如 下级考核/results.json），取考核 {wanted.ruleset} 的{taken}"
+
+
+def results_prompt(item: Item) -> str:
+    return (f"填写 kaohe score 为考核 {item.from_results.ruleset} 输出的 results.json 的路径，相对于本填报表所在的"
+            "文件夹，不能含“..”，如 下级考核/results.json；报送时连同该文件一起提交。")
+
+
+def ratio_ask(item: Item) -> str:
+    """填报内容 of a ratio's heading row."""
+    p = item.params
+    return f"按{p.rate}计分（{p.rate}＝{p.numerator}÷{p.denominator}）：在下列两行分别填写，不小于0的整数"
 
 
 def rows_for(ruleset: Ruleset) -> list[Row]:
@@ -196,21 +302,32 @@ def rows_for(ruleset: Ruleset) -> list[Row]:
 
 def item_rows(item: Item, target: str = "", basis: str = "") -> list[Row]:
     """The rows that take one item's value: one, or for a `parts` item a heading row and a 是/否 row per part,
-    for a `checklist` item a heading row and a row per case (是/否, or 次数 where counted per occurrence)."""
+    for a `checklist` item a heading row and a row per case (是/否, or 次数 where counted per occurrence), for a
+    `ratio` item a heading row and a whole-number row each for the numerator and the denominator. The heading row
+    of an item that may not apply takes the answer 不适用."""
     title = title_of(item)
+    heading = ("list", (NOT_APPLICABLE,)) if item.may_not_apply else ("none", None)
+    na = f"；本项不适用的，在本行填报值栏选“{NOT_APPLICABLE}”，下列各行留空" if item.may_not_apply else ""
     if item.value_kind == "parts":
-        rows = [Row(item.id, item, title, item.standard, "在下列各部分逐项填“是/否”", "", "", basis,
-                    ("none", None))]
+        rows = [Row(item.id, item, title, item.standard, f"在下列各部分逐项填“是/否”{na}", "", "", basis, heading)]
         for name, worth in item.params.parts:
             rows.append(Row(f"{item.id}{PART_MARK}{name}", item, f"　{name}（{format_points(worth)}分）", "",
                             "是否完成（是/否）", "", "", "", ("list", YES_NO), takes_extras=False))
         return rows
     if item.value_kind == "checklist":
-        rows = [Row(item.id, item, title, item.standard, checklist_ask(item), "", "", basis, ("none", None))]
+        rows = [Row(item.id, item, title, item.standard, checklist_ask(item) + na, "", "", basis, heading)]
         for entry in item.params.entries:
             ask, validation = case_ask(entry)
             rows.append(Row(f"{item.id}{PART_MARK}{entry.name}", item, f"　{entry.name}（{case_worth(item, entry)}）",
                             "", ask, "", "", "", validation, takes_extras=False))
+        return rows
+    if item.value_kind == "ratio":
+        p = item.params
+        rows = [Row(item.id, item, title, item.standard, ratio_ask(item) + na, "", "", basis, heading)]
+        for side, name in ((NUMERATOR_ASK, p.numerator), (DENOMINATOR_ASK, p.denominator)):
+            rows.append(Row(f"{item.id}{PART_MARK}{name}", item, f"　{name}（{p.counted}）", "",
+                            f"{side}{name}（{p.counted}），不小于0的整数", p.counted, "", "", ("whole", None),
+                            takes_extras=False))
         return rows
     ask, validation = ask_for(item)
     return [Row(item.id, item, title, item.standard, ask, item.unit, target, basis, validation,
@@ -266,13 +383,24 @@ class Lists:
 
 
 def add_validation(ws: Worksheet, lists: Lists, spec: tuple, where: str, item_name: str) -> None:
-    """A data validation on the cells `where`: a dropdown, a whole number ≥ 0 or a number in a range."""
-    kind, details = spec
+    """A data validation on the cells `where`: a dropdown, a whole number ≥ 0 or a number in a range; with an
+    `Accepts` as the spec's third element, a custom formula that also lets 不适用 or a value with a unit through;
+    ("text", prompt): any text, with an input message."""
+    kind, details, *more = spec
+    accepts = more[0] if more else Accepts()
     if kind == "none":
+        return
+    if kind == "text":
+        rule = DataValidation(allow_blank=True)  # no check: the engine reads the text
+        _prompt(rule, "填写提示", details)
+        ws.add_data_validation(rule)
+        rule.add(where)
         return
     if kind == "list":
         rule = DataValidation(type="list", formula1=lists.formula(tuple(details)), allow_blank=True)
         rule.error = f"请从下拉列表中选择：{'、'.join(details)}"
+    elif not accepts.plain:
+        rule = _custom_rule(where.split(":")[0], kind, details, accepts)
     elif kind == "whole":
         rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         rule.error = "请填不小于0的整数"
@@ -281,23 +409,74 @@ def add_validation(ws: Worksheet, lists: Lists, spec: tuple, where: str, item_na
         if low is not None and high is not None:
             rule = DataValidation(type="decimal", operator="between", formula1=format_points(low),
                                   formula2=format_points(high), allow_blank=True)
-            rule.error = f"请填 {format_points(low)} 到 {format_points(high)} 之间的数"
         elif low is not None:
             rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=format_points(low),
                                   allow_blank=True)
-            rule.error = f"请填不小于 {format_points(low)} 的数"
         elif high is not None:
             rule = DataValidation(type="decimal", operator="lessThanOrEqual", formula1=format_points(high),
                                   allow_blank=True)
-            rule.error = f"请填不大于 {format_points(high)} 的数"
         else:
             rule = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
                                   allow_blank=True)
-            rule.error = "请填数字"
-    rule.errorTitle = f"{item_name}：填报值不符合要求"
+        rule.error = _number_words("decimal", low, high)
+    rule.errorTitle = f"{item_name}：填报值不符合要求"[:TITLE_LIMIT]
+    rule.error = rule.error[:MESSAGE_LIMIT]
     rule.showErrorMessage = True
     ws.add_data_validation(rule)
     rule.add(where)
+
+
+def _number_words(kind: str, low, high) -> str:
+    if kind == "whole":
+        return "请填不小于0的整数"
+    if low is not None and high is not None:
+        return f"请填 {format_points(low)} 到 {format_points(high)} 之间的数"
+    if low is not None:
+        return f"请填不小于 {format_points(low)} 的数"
+    if high is not None:
+        return f"请填不大于 {format_points(high)} 的数"
+    return "请填数字"
+
+
+def _custom_rule(at: str, kind: str, details, accepts: Accepts) -> DataValidation:
+    """A number cell that also takes text: 不适用, or a value with a unit ("8500万元"). Excel's whole-number and
+    decimal validations refuse all text, so the check is a formula (OR of the text allowed and the number's
+    range), which Excel, WPS (自定义) and LibreOffice (自定义/Custom, since 7.x: read as is-true-formula) all apply;
+    the engine checks the text itself when it reads the workbook."""
+    low, high = (Decimal(0), None) if kind == "whole" else details
+    tests = [f"ISNUMBER({at})"]
+    tests += [f"{at}>={format_points(low)}"] if low is not None else []
+    tests += [f"{at}<={format_points(high)}"] if high is not None else []
+    tests += [f"{at}=INT({at})"] if kind == "whole" else []
+    number = tests[0] if len(tests) == 1 else f"AND({','.join(tests)})"
+    numbers_too = not accepts.unit_required or percent_family(accepts.unit)  # Excel types 93.5% as a number
+    texts = f"ISTEXT({at})" if accepts.unit else f'{at}="{NOT_APPLICABLE}"'
+    formula = f"OR({texts},{number})" if numbers_too else texts
+    rule = DataValidation(type="custom", formula1=formula, allow_blank=True)
+    said, prompt = [], []
+    if accepts.unit:
+        units = "、".join(accepted(accepts.unit))
+        example = unit_example(accepts.unit)
+        if accepts.unit_required:
+            said.append(f"本项须写明单位，如 {example}（可用单位：{units}）")
+            prompt.append(f"本项须写明单位，如 {example}，按{accepts.unit}换算；可用单位：{units}。只填数字会被退回。")
+        else:
+            said.append(f"{_number_words(kind, low, high)}（按{accepts.unit}计），或带单位的数，如 {example}")
+            prompt.append(f"只填数字即按{accepts.unit}计；也可带单位，如 {example}，按{accepts.unit}换算"
+                          f"（可用单位：{units}）。")
+    else:
+        said.append(_number_words(kind, low, high))
+    if accepts.not_applicable:
+        said.append(f"本项不适用于本单位的，填“{NOT_APPLICABLE}”")
+        prompt.append(f"本项不适用于本单位的，填“{NOT_APPLICABLE}”（不计分，按得分率折算）。")
+    rule.error = "；".join(said)
+    _prompt(rule, f"计量单位：{accepts.unit}" if accepts.unit else "填写提示", "".join(prompt))
+    return rule
+
+
+def _prompt(rule: DataValidation, title: str, text: str) -> None:
+    """The input message shown when the cell is selected (Excel, WPS; LibreOffice's 输入帮助)."""
+    rule.promptTitle, rule.prompt, rule.showInputMessage = title[:TITLE_LIMIT], text[:MESSAGE_LIMIT], True
 
 
 def open_cell(ws: Worksheet, row: int, column: int) -> None:
@@ -359,10 +538,12 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
         if line.validation[0] != "none":
             open_cell(ws, row, VALUE)
             add_validation(ws, lists, line.validation, f"{get_column_letter(VALUE)}{row}", line.title)
+            if line.validation[0] == "text":
+                ws.cell(row=row, column=VALUE).number_format = "@"  # a path stays text
         if line.takes_target:
             open_cell(ws, row, TARGET)
-            add_validation(ws, lists, ("decimal", line.item.value_range), f"{get_column_letter(TARGET)}{row}",
-                           f"{line.title} 备案目标")
+            add_validation(ws, lists, ("decimal", line.item.value_range, unit_accepts(line.item)),
+                           f"{get_column_letter(TARGET)}{row}", f"{line.title} 备案目标")
         if line.takes_extras and line.item is not None:
             for column in (FILES, SELF, NOTE):
                 open_cell(ws, row, column)
@@ -466,8 +647,10 @@ def _help_sheet(workbook: Workbook, ruleset: Ruleset) -> None:
          + ("灰色行（填报值栏写着“由考核组评定”或“由牵头部门评定”）由考核组现场核查评定或由牵头部门按其掌握的数据评定，"
             "本单位不填，自查时列为“待评定”；其中允许本单位备案目标的，仍由本单位填在“本单位备案目标”栏。"
             if any(leaf.provider != "unit" for leaf in ruleset.leaves()) else ""), FONT),
-        ("2. “填报值”按“填报内容”一栏的要求填写：是/否和档次从下拉列表选择；数值只填数字，计量单位见“计量单位”栏"
-         "（比率填 93.5 表示 93.5%）。", FONT),
+        ("2. “填报值”按“填报内容”一栏的要求填写：是/否和档次从下拉列表选择；"
+         + ("数值填数字（计量单位可以换算的项目也可带单位，见下文）" if any(
+             relaxed_unit(leaf) for leaf in ruleset.leaves() if leaf.provider == "unit") else "数值只填数字")
+         + "，计量单位见“计量单位”栏（比率填 93.5 表示 93.5%）。", FONT),
         ("3. 暂时没有的数据请留空，不要填 0：留空的项目在评分时列为“未能评分”，不会按 0 分计。", FONT),
         ("4. “适用目标”是细则的默认目标。细则允许本单位备案目标的项目，“本单位备案目标”栏是黄色的：本单位在目标备案中"
          "另行备案了目标的填在这里，标为“须备案”的必须填写；其余项目按适用目标评分，不能另报目标。", FONT),
@@ -511,4 +694,28 @@ def _pattern_help(ruleset: Ruleset) -> list[str]:
     if any(leaf.penalty for leaf in leaves):
         lines.append("标为“扣分项”或“最多扣N分”的项目在百分之外扣分：照常填报发生的情形或次数；自评得分填扣分，"
                      "写负数（扣2分填 -2）。")
+    own = [leaf for leaf in leaves if leaf.takes_entry and leaf.provider == "unit"]
+    if any(leaf.may_not_apply for leaf in own):
+        lines.append(f"填报内容栏提到“{NOT_APPLICABLE}”的项目，本单位没有这项工作（如没有港口、矿山）"
+                     f"或未选择这项任务的，在填报值栏选或填“{NOT_APPLICABLE}”；分几行填写的项目，在标题行选"
+                     f"“{NOT_APPLICABLE}”，下列各行留空。不适用的项目不计分，也不列为缺少，按细则折算（按得分率折算）；"
+                     f"它不是0分：适用而暂时没有数据的请留空，不要填“{NOT_APPLICABLE}”。")
+    if any(leaf.value_kind == "ratio" for leaf in own):
+        lines.append("按比率计分的项目（如满意率）在标题行下的两行分别填写分子和分母（如满意人数、参评人数），"
+                     "都是不小于0的整数，分子不能多于分母；两行都留空视为未填报，只填一行的会被退回。"
+                     "佐证材料、自评得分和备注填在标题行。")
+    if any(leaf.from_results is not None for leaf in own):
+        lines.append(f"取自下级考核结果的项目（填报内容栏写着“{RESULTS_ASK}”），在填报值栏填写 "
+                     "kaohe score 输出的下级考核结果文件 results.json 的路径，相对于本填报表所在的文件夹（如 "
+                     "乡镇考核/results.json，不能含“..”）；该文件须是同一细则下全部单位评分完整的结果，"
+                     "报送时连同本表一起提交。")
+    relaxed = [leaf for leaf in own if relaxed_unit(leaf)]
+    if relaxed:
+        required = [leaf for leaf in relaxed if leaf.unit_required]
+        example = relaxed[0]
+        lines.append(f"计量单位为{'、'.join(dict.fromkeys(leaf.unit for leaf in relaxed))}的项目，填报值可以只填数字"
+                     "（按“计量单位”栏的单位计），也可以带上同类单位，评分时自动换算：如在以"
+                     f"{example.unit}计的项目填“{unit_example(example.unit)}”。"
+                     + (f"{'、'.join(leaf.id for leaf in required)} 须写明单位，只填数字会被退回。" if required else "")
+                     + "单位不同类（如把万元填成万人）的会被退回。")
     return lines

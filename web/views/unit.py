@@ -21,7 +21,7 @@ from kaohe.round.status import round_status
 
 from .. import uploads
 from ..access import role_required
-from ..checking import check_upload
+from ..checking import ProblemRow, UploadCheck, check_upload, problem_rows
 from ..downloads import XLSX, attachment
 from ..forms import SubmitForm, UploadForm
 from ..models import Profile
@@ -63,6 +63,14 @@ def unit_submission_file(request, version: int):
     return attachment(bytes(found.content), found.file_name)
 
 
+def reminders(round_, checked: UploadCheck, private: str) -> list[ProblemRow]:
+    """The engine's warnings on the upload (0.936 in a % item, yuan in a 万元 item), with their cells: 提醒, not
+    errors; they do not stop 报送."""
+    if checked.report is None:
+        return []
+    return problem_rows(ruleset_of(round_), list(checked.report.result.evidence.warnings), private)
+
+
 @require_http_methods(["GET", "POST"])
 @unit_only
 def unit_check(request):
@@ -77,6 +85,7 @@ def unit_check(request):
     checked = check_upload(profile.round, profile.unit, pending)
     return render(request, "web/unit_check.html", {
         "round": profile.round, "unit": profile.unit, "form": UploadForm(), "checked": checked,
+        "reminders": reminders(profile.round, checked, str(pending.path.parent) + "/"),
         "submit_form": SubmitForm(initial={"digest": pending.digest}) if checked.ready else None})
 
 
@@ -91,8 +100,9 @@ def unit_submit(request):
         raise Http404("没有找到您刚才自查的文件，请重新上传")
     checked = check_upload(profile.round, profile.unit, found)
     if not checked.ready:
-        return render(request, "web/unit_check.html", {"round": profile.round, "unit": profile.unit,
-                                                       "form": UploadForm(), "checked": checked}, status=400)
+        return render(request, "web/unit_check.html", {
+            "round": profile.round, "unit": profile.unit, "form": UploadForm(), "checked": checked,
+            "reminders": reminders(profile.round, checked, str(found.path.parent) + "/")}, status=400)
     try:
         outcome = actions.submit_many(profile.round.code, [found.path], request.user.get_username(), profile.unit)[0]
     except KaoheError as error:
