@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .model import ATTRIBUTE_TYPES, AttributeTest, Condition, EventSelection, FactSpec, Item, OutcomeRule, Ruleset
+from .model import (
+    ATTRIBUTE_TYPES,
+    AttributeTest,
+    Condition,
+    EventSelection,
+    FactSpec,
+    Item,
+    OutcomeRule,
+    Ruleset,
+    Trigger,
+)
 from .model import format_points as pts
 
 PARAM_NAMES = {
@@ -12,7 +22,9 @@ PARAM_NAMES = {
     "levels": "档次", "parts": "组成部分", "brackets": "数额分档", "required": "要求数", "direction": "方向",
     "partial": "不足一步的处理", "order": "排序方向", "counted": "量词", "noun": "计数说法",
     "zero_if_none": "均未开展的不得分", "kind": "清单类型", "entries": "清单情形",
+    "numerator": "分子", "denominator": "分母", "rate": "比率名称",
 }
+TAKE_WORDS = {"average": "平均总分", "share": "等次为{grade}的比例", "count": "等次为{grade}的个数"}
 CHECKLIST_KINDS = {"faults": "扣分清单", "gains": "加分清单"}
 COMPARISON_WORDS = {">=": "不少于", ">": "多于", "<=": "不超过", "<": "少于"}
 
@@ -117,9 +129,28 @@ def _worth(item: Item) -> str:
     return f"{pts(item.points)}分" + (f"（最高{pts(item.max)}分）" if item.max is not None else "")
 
 
+def results_text(source) -> str:
+    """取自考核 township-2014 的平均总分 / 等次为A的比例 — an item's value from another assessment's results."""
+    if source is None:
+        return "无"
+    return f"取自考核 {source.ruleset} 的{TAKE_WORDS.get(source.take, source.take).format(grade=source.grade)}"
+
+
+def _shares(item: Item) -> list[str]:
+    """What an item carries of the second pass of the language, as an added item shows it."""
+    parts = [f"权重{pts(item.weight * 100)}%"] if item.weight is not None else []
+    parts += ["可以不适用"] if item.may_not_apply else []
+    parts += ["不适用的指标按得分率折算"] if item.rescale else []
+    parts += ["须写明计量单位"] if item.unit_required else []
+    parts += [results_text(item.from_results)] if item.from_results is not None else []
+    parts += ["超出分值的部分计入加分"] if item.excess_is_bonus else []
+    return parts
+
+
 def _marks(item: Item, ruleset: Ruleset) -> str:
     """What else an added item carries: 关键项, its preconditions, the events it counts, the value it shares."""
     parts = ["关键项"] if item.key else []
+    parts += _shares(item)
     parts += [f"前提条件：{condition_text(c, ruleset)}" for c in item.zero_if]
     if item.events is not None:
         parts.append(f"按事件计数 {selection_text(item.events, ruleset)}")
@@ -147,6 +178,27 @@ def _patterns(a: Item, b: Item, old: Ruleset, new: Ruleset) -> list[str]:
         details.append(f"填报值 {shown[0]} → {shown[1]}")
     if a.is_leaf and b.is_leaf and a.target_filed != b.target_filed and not b.last_year:
         details.append(f"目标备案 {'允许' if a.target_filed else '不允许'} → {'允许' if b.target_filed else '不允许'}")
+    return details + _second(a, b)
+
+
+def _second(a: Item, b: Item) -> list[str]:
+    """The changes of weight, 不适用 and its folding, units required, values from other results, excess as bonus."""
+    details = []
+    if a.weight != b.weight:
+        shown = [f"{pts(x * 100)}%" if x is not None else "无" for x in (a.weight, b.weight)]
+        details.append(f"权重 {shown[0]} → {shown[1]}")
+    if a.may_not_apply != b.may_not_apply:
+        details.append("改为可以不适用（单位可填“不适用”，按得分率折算）" if b.may_not_apply else "不再允许填“不适用”")
+    if a.rescale != b.rescale:
+        details.append("不适用的指标改为在本项内按得分率折算" if b.rescale else "不再在本项内按得分率折算")
+    if a.unit_required != b.unit_required:
+        details.append("改为须写明计量单位" if b.unit_required else "不再要求写明计量单位")
+    if a.from_results != b.from_results:
+        details.append(f"填报值 {results_text(a.from_results) if a.from_results else '本项填报'} → "
+                       f"{results_text(b.from_results) if b.from_results else '本项填报'}")
+    if a.excess_is_bonus != b.excess_is_bonus:
+        details.append("超出分值的部分改为计入加分（受加分上限约束）" if b.excess_is_bonus
+                       else "超出分值的部分改为在本项内计（不再计入加分）")
     return details
 
 
@@ -208,6 +260,9 @@ def _meta(old: Ruleset, new: Ruleset) -> list[Change]:
             if key == "period":
                 a, b = f"{a.start} 至 {a.end}", f"{b.start} 至 {b.end}"
             out.append(Change("基本信息", "修改", key, name, f"{_show(a)} → {_show(b)}"))
+    if old.rescale != new.rescale:
+        out.append(Change("基本信息", "修改", "rescale", "不适用的指标",
+                          "改为在总分中按得分率折算" if new.rescale else "不再在总分中按得分率折算"))
     added = [u for u in new.units if u not in old.units]
     removed = [u for u in old.units if u not in new.units]
     if added or removed:
@@ -286,11 +341,95 @@ def _grading(old: Ruleset, new: Ruleset) -> list[Change]:
     for label in old_bands:
         if label not in new_bands:
             out.append(Change("等级", "删除", label, old_bands[label].text, ""))
+    return out + _ranks(a, b) + _quota_changes(a, b)
+
+
+def _rank_text(band) -> str:
+    """前3名; 前40%; 其余."""
+    if band.count is not None:
+        return f"{band.count}个"
+    if band.share is not None:
+        return f"{pts(band.share * 100)}%"
+    return "其余"
+
+
+def _ranks(a, b) -> list[Change]:
+    """Rank tiers (名次定级), reserved grades and what happens to a place an excluded unit would take."""
+    out = []
+    before, after = {x.label: x for x in a.rank_bands}, {x.label: x for x in b.rank_bands}
+    for label, band in after.items():
+        if label not in before:
+            out.append(Change("等级", "新增", label, band.text or label, f"按名次 {_rank_text(band)}"))
+        elif _rank_text(before[label]) != _rank_text(band):
+            out.append(Change("等级", "修改", label, band.text or label,
+                              f"名额 {_rank_text(before[label])} → {_rank_text(band)}"))
+    out += [Change("等级", "删除", label, band.text or label, "") for label, band in before.items()
+            if label not in after]
+    if a.reserved != b.reserved:
+        out.append(Change("等级", "修改", "reserved", "只由结果规则给出的等次",
+                          f"{_show(a.reserved)} → {_show(b.reserved)}"))
+    vacancy = {"pass_on": "由其后的单位递补", "stay_empty": "空缺，不递补"}
+    old_vacancy = a.rank_bands[0].vacancy if a.rank_bands else ""
+    new_vacancy = b.rank_bands[0].vacancy if b.rank_bands else ""
+    if a.rank_bands and b.rank_bands and old_vacancy != new_vacancy:
+        out.append(Change("等级", "修改", "vacancy", "不得评为某等次的单位让出的名额",
+                          f"{vacancy.get(old_vacancy, old_vacancy)} → {vacancy.get(new_vacancy, new_vacancy)}"))
+    return out
+
+
+def quota_words(quota) -> str:
+    """优秀比例不超过30%（A 至多30%）; A 至多3个."""
+    limit = f"至多{quota.count}个" if quota.count is not None else f"至多{pts(quota.share * 100)}%"
+    return f"{quota.text}（{quota.label} {limit}）" if quota.text else f"{quota.label} {limit}"
+
+
+def _quota_changes(a, b) -> list[Change]:
+    """Grade quotas (优秀比例不超过30%) added, removed or changed, by grade."""
+    before, after = {q.label: q for q in a.quotas}, {q.label: q for q in b.quotas}
+    out = []
+    for label, quota in after.items():
+        if label not in before:
+            out.append(Change("等级", "新增", f"名额 {label}", quota.text or label, f"名额限制：{quota_words(quota)}"))
+        elif (before[label].count, before[label].share) != (quota.count, quota.share):
+            out.append(Change("等级", "修改", f"名额 {label}", quota.text or label,
+                              f"名额限制 {quota_words(before[label])} → {quota_words(quota)}"))
+    out += [Change("等级", "删除", f"名额 {label}", quota.text or label, f"取消名额限制：{quota_words(quota)}")
+            for label, quota in before.items() if label not in after]
     return out
 
 
 def _rule_text(rule: OutcomeRule, ruleset: Ruleset) -> str:
-    t = rule.trigger
+    said = [{"force_grade": f"直接定为{rule.grade}", "cap_grade": f"最高为{rule.grade}",
+             "downgrade": f"降{rule.levels}级"}[rule.effect]] if rule.effect else []
+    if rule.exclude:
+        said.append(f"不得评为{'、'.join(rule.exclude)}")
+    if rule.consequence:
+        said.append(rule.consequence if not said else f"另{rule.consequence}")
+    return f"{trigger_text(rule.trigger, ruleset)}时{'，'.join(said)}"
+
+
+def simple_triggers(trigger: Trigger) -> list[Trigger]:
+    """The simple conditions of a rule, inside all: and any: too."""
+    if trigger.all or trigger.any:
+        return [t for part in trigger.all + trigger.any for t in simple_triggers(part)]
+    return [trigger]
+
+
+def trigger_facts(trigger: Trigger) -> set[str]:
+    """The facts a rule's condition reads, inside all: and any: too."""
+    return {t.fact for t in simple_triggers(trigger) if t.fact}
+
+
+def trigger_text(t: Trigger, ruleset: Ruleset) -> str:
+    """An outcome rule's condition in words; all: joined by 且, any: by 或, a nested group in brackets."""
+    if t.all or t.any:
+        parts = [trigger_text(x, ruleset) for x in (t.all or t.any)]
+        parts = [f"（{text}）" if x.all or x.any else text for x, text in zip(t.all or t.any, parts, strict=True)]
+        return ("且" if t.all else "或").join(parts)
+    if t.grade:
+        return f"本年度等次为{'、'.join(t.grade)}"
+    if t.last_year_grade:
+        return f"上年度等次为{'、'.join(t.last_year_grade)}"
     if t.key_items:
         scope = {"whole": "（分组按合计）", "each": "（分组逐项）"}.get(t.scope, "")
         when = f"关键项 {_show(t.key_items)}{scope} 低于其分值的 {pts(t.min_share * 100)}%"
@@ -306,11 +445,12 @@ def _rule_text(rule: OutcomeRule, ruleset: Ruleset) -> str:
             kinds = f"「{'、'.join(t.any_kind)}」" if t.any_kind else ""
             where = f"（{'，'.join(attribute_test_text(x) for x in t.where)}）" if t.where else ""
             when = f"发生{count}{kinds}{name}{where}"
+            if comparison is not None and t.at_least is None:  # 不超过1起, 少于2起, 多于1起
+                op = {"≤": "<=", "<": "<", ">": ">"}[comparison[0]]
+                when = f"{kinds}{name}{where}{COMPARISON_WORDS[op]}{pts(comparison[1])}起"
         else:
             when = f"“{name}”{comparison[0]}{pts(comparison[1])}"
-    then = {"force_grade": f"直接定为{rule.grade}", "cap_grade": f"最高为{rule.grade}",
-            "downgrade": f"降{rule.levels}级"}[rule.effect]
-    return f"{when}时{then}"
+    return when
 
 
 def _outcomes(old: Ruleset, new: Ruleset) -> list[Change]:

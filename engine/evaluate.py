@@ -169,8 +169,10 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
                        for b, (_, _, t), g in zip(bands, sums, graded, strict=True)]
     settled = [apply_outcomes(band_grades[i][0], outcomes[i], ruleset.grading.labels, ruleset)
                for i in range(len(batch))]
+    before_quota = ["" for _ in batch]
     if ruleset.grading.quotas:
         moved = apply_quotas([grade for grade, _ in settled], graded, ruleset.grading)
+        before_quota = [old if note else "" for (_, note), (old, _) in zip(moved, settled, strict=True)]
         settled = [(grade, notes + [note] if note else notes) for (grade, note), (_, notes) in
                    zip(moved, settled, strict=True)]
     if any(cond.phase == 2 for cond in compiled.conditions):
@@ -195,7 +197,8 @@ def evaluate(ruleset: Ruleset, batch: list[Evidence]) -> list[UnitResult]:
             total=total, graded_total=graded[i], band_grade=band_grade, grade=grade,
             grade_reason="；".join(([folded] if folded else []) + [band_reason] + notes),
             fired=tuple(sorted(outcomes[i], key=lambda f: ruleset.outcomes.index(f.rule))),
-            unscored=tuple(sorted(unscored, key=order)), rank=ranks[i], penalty_total=penalties(trees[i])))
+            unscored=tuple(sorted(unscored, key=order)), rank=ranks[i], penalty_total=penalties(trees[i]),
+            quota_from=before_quota[i]))
     return results
 
 

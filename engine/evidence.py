@@ -317,7 +317,7 @@ def _ratio(item: Item, value: Any, where: Location, problems: Problems) -> tuple
     """Two counts: {满意: 812, 参评: 1000} or "812/1000"; the part never more than the whole, the whole above 0."""
     p = item.params
     named = f"{item.id}「{item.title}」"
-    expected = f"应填 {{{p.numerator}: 人数, {p.denominator}: 人数}}，或写成“812/1000”"
+    expected = f"应填 {{{p.numerator}: 整数, {p.denominator}: 整数}}，或写成“812/1000”"
     if isinstance(value, str) and value.count("/") == 1:
         texts = [t.strip() for t in value.split("/")]
         try:

@@ -11,6 +11,8 @@ from .evaluate import evaluate
 from .evidence import load_evidence
 from .model import Ruleset, UnitResult
 from .model import format_points as pts
+from .render.sheet import quota_moved, quota_text
+from .scoring import rescale_note, weight
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,14 @@ def impact_report(result: Impact):
             f"{len(result.units)} 个单位，等次改变 {len(changed)} 个；"
             f"总分上升 {sum(1 for u in result.units if u.delta > 0)} 个，"
             f"下降 {sum(1 for u in result.units if u.delta < 0)} 个；"
-            f"缺少新细则所需填报值的 {sum(1 for u in result.units if u.lacking)} 个。") + _penalty_lead(result)
+            f"缺少新细则所需填报值的 {sum(1 for u in result.units if u.lacking)} 个。") + _penalty_lead(result) \
+        + _quota_lead(result)
     grid = Table("等次变化（行：旧，列：新）", ("旧＼新", *labels),
                  tuple((old, *[matrix.get((old, new), 0) for new in labels]) for old in labels))
     totals = Table("各单位总分（按变化排列）", ("单位", "旧总分", "旧等次", "新总分", "新等次", "变化", "主要原因"),
                    tuple((u.unit, u.old.total, u.old.grade, u.new.total, u.new.grade,
                           ("+" if u.delta > 0 else "") + pts(u.delta),
-                          _reasons(u))
+                          _reasons(u, result))
                          for u in result.units))
     drivers = Table("造成变化的指标", ("单位", "指标", "名称", "旧得分", "新得分", "变化", "说明"),
                     tuple((u.unit, d.item_id, d.title, _or_dash(d.old), _or_dash(d.new), _signed(d.delta), d.note)
@@ -131,13 +134,70 @@ def _penalty_lead(result: Impact) -> tuple[str, ...]:
     return ("；".join(parts) + "。",)
 
 
-def _reasons(unit: UnitImpact) -> str:
-    """The three biggest item changes and any outcome rule that fires under one ruleset only."""
+def _quota_lead(result: Impact) -> tuple[str, ...]:
+    """One line on grade quotas (优秀比例不超过30%), where either ruleset has them."""
+    if not (result.old.grading.quotas or result.new.grading.quotas):
+        return ()
+    parts = []
+    for name, ruleset, side in (("旧", result.old, "old"), ("新", result.new, "new")):
+        if not ruleset.grading.quotas:
+            parts.append(f"{name}细则没有名额限制")
+            continue
+        moved = sum(1 for u in result.units if quota_moved(ruleset, getattr(u, side)) is not None)
+        limits = "、".join(quota_text(q) for q in ruleset.grading.quotas)
+        parts.append(f"{name}细则的名额限制（{limits}）使 {moved} 个单位降为下一等次")
+    return ("；".join(parts) + "。",)
+
+
+def _reasons(unit: UnitImpact, result: Impact | None = None) -> str:
+    """The three biggest item changes and any outcome rule that fires under one ruleset only; where the rulesets
+    use them, changed weights, 按得分率折算 and grade quotas."""
     old_rules, new_rules = {f.rule.id for f in unit.old.fired}, {f.rule.id for f in unit.new.fired}
     parts = [f"{d.item_id} {_signed(d.delta)}" for d in unit.drivers[:3]]
+    if result is not None:
+        parts += _weights(unit, result)
+        parts += _folding(unit, result)
     parts += [f"新触发：{f.rule.title}" for f in unit.new.fired if f.rule.id not in old_rules]
     parts += [f"不再触发：{f.rule.title}" for f in unit.old.fired if f.rule.id not in new_rules]
+    if result is not None:
+        parts += _quotas(unit, result)
     return "；".join(parts)
+
+
+def _weights(unit: UnitImpact, result: Impact) -> list[str]:
+    """Top-level sections whose weight changed, with what they bring to the total: 一 权重无→30%（计入总分48→14.4）."""
+    before = {r.item.id: r for r in unit.old.items}
+    out = []
+    for after in unit.new.items:
+        old = before.get(after.item.id)
+        if old is None or old.item.weight == after.item.weight or after.item.bonus or after.item.penalty:
+            continue
+        shown = [f"{pts(w * 100)}%" if w is not None else "无" for w in (old.item.weight, after.item.weight)]
+        brought = [(r.score or Decimal(0)) * weight(r.item) for r in (old, after)]
+        out.append(f"{after.item.id} 权重{shown[0]}→{shown[1]}（计入总分{pts(brought[0])}→{pts(brought[1])}）")
+    return out
+
+
+def _folding(unit: UnitImpact, result: Impact) -> list[str]:
+    """按得分率折算 of the total under one ruleset only (the other folds within a section, if at all)."""
+    folded = [bool(rescale_note(ruleset, r.items)) for ruleset, r in ((result.old, unit.old), (result.new, unit.new))]
+    if folded[1] and not folded[0]:
+        return ["新细则在总分中按得分率折算不适用的指标"]
+    if folded[0] and not folded[1]:
+        return ["新细则不再在总分中按得分率折算"]
+    return []
+
+
+def _quotas(unit: UnitImpact, result: Impact) -> list[str]:
+    """A grade quota that moves the unit under one ruleset only: 名额限制（优秀比例不超过30%）A→B."""
+    moved = [quota_moved(ruleset, r) for ruleset, r in ((result.old, unit.old), (result.new, unit.new))]
+    if moved[1] is not None and (moved[0] is None or moved[0].label != moved[1].label):
+        labels = result.new.grading.labels
+        lower = labels[labels.index(moved[1].label) + 1]
+        return [f"名额限制（{quota_text(moved[1])}）{moved[1].label}→{lower}"]
+    if moved[0] is not None and moved[1] is None:
+        return [f"不再受名额限制（{quota_text(moved[0])}）"]
+    return []
 
 
 def _signed(value: Decimal) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .diff import condition_text
+from .diff import condition_text, simple_triggers, trigger_facts, trigger_text
 from .errors import KaoheError, Location
 from .methods import needs_target
-from .model import Condition, Item, Ruleset
+from .model import Condition, Item, Ruleset, Trigger
 from .model import format_points as pts
 from .ruleset import load_ruleset
 
@@ -49,6 +49,8 @@ def lint(ruleset: Ruleset) -> list[Finding]:
         if not item.penalty:  # a penalty row's points are a limit on its deduction, not a score to reach
             findings += _method(item)
     findings += _patterns(ruleset)
+    findings += _weights(ruleset) + _quotas(ruleset) + _not_applicable(ruleset) + _excess(ruleset)
+    findings += _outcome_rules(ruleset)
     findings += _facts(ruleset)
     return sorted(findings, key=lambda f: (f.severity != "error", f.location, f.message))
 
@@ -130,7 +132,7 @@ def _method(item: Item) -> list[Finding]:
 
 
 def _facts(ruleset: Ruleset) -> list[Finding]:
-    read = {rule.trigger.fact for rule in ruleset.outcomes if rule.trigger.fact}
+    read = set().union(*(trigger_facts(rule.trigger) for rule in ruleset.outcomes))
     by_items = {item.events.fact for item in ruleset.all_items() if item.events is not None}
     by_items |= {c.fact for item in ruleset.all_items() for c in item.zero_if if c.fact}
     readers = "指标、前提条件或结果规则" if by_items else "结果规则"  # other rulesets keep their wording
@@ -225,13 +227,18 @@ def _conditions(ruleset: Ruleset, item: Item, ancestors: list[Item]) -> list[Fin
     return out
 
 
+def _key_ids(rule) -> list[str]:
+    """The items a rule reads as key items, inside all: and any: too."""
+    return list(dict.fromkeys(i for t in simple_triggers(rule.trigger) for i in t.key_items))
+
+
 def _key_items(ruleset: Ruleset) -> list[Finding]:
     """Items marked key that no outcome rule reads, and items an outcome rule reads as key without the mark."""
     out = []
-    rules = [rule for rule in ruleset.outcomes if rule.trigger.key_items]
+    rules = [rule for rule in ruleset.outcomes if _key_ids(rule)]
     read: set[str] = set()
     for rule in rules:
-        for item_id in rule.trigger.key_items:
+        for item_id in _key_ids(rule):
             named = ruleset.item(item_id)
             if named is None:
                 continue
@@ -246,4 +253,164 @@ def _key_items(ruleset: Ruleset) -> list[Finding]:
                                "标为关键项（★），但没有结果规则读取它：关键项只在评分表上显示★，不影响等次"
                                if not rules else
                                "标为关键项（★），但读取关键项的结果规则都没有包括它：它只在评分表上显示★"))
+    return out
+
+
+def _regular(ruleset: Ruleset) -> list[Item]:
+    return [item for item in ruleset.items if not item.bonus and not item.penalty]
+
+
+def _weights(ruleset: Ruleset) -> list[Finding]:
+    """Weights (日常考核占30%) that do not add up to 100%, or on some top-level sections only."""
+    regular = _regular(ruleset)
+    weighted = [item for item in regular if item.weight is not None]
+    if not weighted:
+        return []
+    where = weighted[0].location.at(weighted[0].id)
+    if len(weighted) == len(regular):
+        total = sum((item.weight for item in weighted), Decimal(0))
+        if total != 1:
+            shares = "、".join(f"{i.id} {pts(i.weight * 100)}%" for i in weighted)
+            return [Finding("warning", where, f"各顶层指标的权重合计为 {pts(total * 100)}%（{shares}），不是100%："
+                                              f"请核对文件中的比例")]
+        return []
+    bare = "、".join(f"{i.id}「{i.title}」" for i in regular if i.weight is None)
+    return [Finding("warning", where, f"只有部分顶层指标设了权重：{bare} 没有权重，按分值全额计入总分；"
+                                      f"若文件给各部分都规定了比例，请都写上 weight")]
+
+
+def _quotas(ruleset: Ruleset) -> list[Finding]:
+    """Grade quotas that limit nothing, leave no place at all, sit on a band no total reaches, or are applied in an
+    order that lets a moved unit past a lower quota."""
+    grading = ruleset.grading
+    where = (grading.citation.location if grading.citation else Location(ruleset.file)).at("grading › quotas")
+    roster = len(ruleset.units)
+    top = ruleset.scale + ruleset.bonus_cap
+    bands = {band.label: band for band in grading.bands}
+    out = []
+    for index, quota in enumerate(grading.quotas):
+        said = f"等次 {quota.label} 的名额（{quota.text or _quota_words(quota)}）"
+        places = quota.count if quota.count is not None else int(quota.share * roster) if roster else None
+        if (quota.share is not None and quota.share >= 1) or (quota.count is not None and roster
+                                                                and quota.count >= roster):
+            out.append(Finding("warning", where, f"{said}不少于被考核单位数（名单 {roster} 个）：不起限制作用"))
+        elif places == 0:
+            out.append(Finding("warning", where, f"{said}按名单 {roster} 个单位计为0个：没有单位能评为{quota.label}"))
+        band = bands.get(quota.label)
+        if band is not None and band.min is not None and band.min > top:
+            out.append(Finding("warning", where, f"{said}所限的等次下限 {pts(band.min)} 分高于可能的最高分"
+                                                 f" {pts(top)} 分：没有单位能达到，名额不起作用"))
+        labels = grading.labels
+        later = [q for q in grading.quotas[index + 1:] if labels.index(q.label) + 1 == labels.index(quota.label)]
+        if later:
+            out.append(Finding("warning", where, f"名额按书写顺序处理：{quota.label} 的名额写在 {later[0].label} 之前，"
+                                                 f"{later[0].label} 超出名额降为{quota.label}的单位不再受"
+                                                 f" {quota.label} 的名额限制；请把较高等次的名额写在前面"))
+    return out
+
+
+def _quota_words(quota) -> str:
+    if quota.count is not None:
+        return f"至多{quota.count}个"
+    return f"比例不超过{pts(quota.share * 100)}%"
+
+
+def _not_applicable(ruleset: Ruleset) -> list[Finding]:
+    """A section holding items that may not apply, folded out (按得分率折算) only further up: the section's own score
+    is not folded, and where the folding happens changes the total."""
+    out = []
+    parents = {child.id: item for item in ruleset.all_items() for child in item.children}
+    for section in ruleset.all_items():
+        movable = [c for c in section.children if c.may_not_apply]
+        if not movable or section.rescale:
+            continue
+        above, item = None, section
+        while item.id in parents and above is None:
+            item = parents[item.id]
+            above = item if item.rescale else None
+        where = f"上级 {above.id}「{above.title}」" if above is not None else "细则顶层"
+        ids = "、".join(c.id for c in movable)
+        out.append(Finding("warning", section.location.at(section.id),
+                           f"{ids} 可以不适用，折算（rescale）写在{where}，本项「{section.title}」自身不折算："
+                           f"不适用时本项按适用指标得分之和计，"
+                           f"在{'总分' if above is None else f'{above.id}「{above.title}」的得分'}中按得分率折算；"
+                           f"若文件要求在本项内折算，在本项写 rescale: true（两种写法总分不同）"))
+    return out
+
+
+def _excess(ruleset: Ruleset) -> list[Finding]:
+    """Items whose part above their points counts as bonus (excess: bonus), when the bonus items alone can fill the
+    bonus cap: the excess then competes for a cap that may be full."""
+    bonus_points = sum((item.points for item in ruleset.items if item.bonus), Decimal(0))
+    if not bonus_points or bonus_points < ruleset.bonus_cap:
+        return []
+    return [Finding("warning", item.location.at(item.id),
+                    f"超出分值的部分计入加分（excess: bonus），而加分项合计最多 {pts(bonus_points)} 分，已可达加分上限"
+                    f" {pts(ruleset.bonus_cap)} 分：加分项得满时，本项超出的部分不再计入总分")
+            for item in ruleset.all_items() if item.excess_is_bonus]
+
+
+def _conjuncts(trigger: Trigger) -> list[Trigger]:
+    """The simple conditions that must all hold (nested all: flattened); an any: group counts as one."""
+    if trigger.all:
+        return [part for t in trigger.all for part in _conjuncts(t)]
+    return [trigger]
+
+
+_BOUNDS = (("at_least", ">="), ("above", ">"), ("at_most", "<="), ("below", "<"))
+
+
+def _impossible(trigger: Trigger, ruleset: Ruleset) -> str:
+    """Why the conditions of an all: group can never hold together, in words; "" when they can."""
+    parts = _conjuncts(trigger)
+    for key, name in (("grade", "本年度等次"), ("last_year_grade", "上年度等次")):
+        sets = [getattr(t, key) for t in parts if getattr(t, key)]
+        if len(sets) > 1 and not set.intersection(*(set(x) for x in sets)):
+            return "；".join(f"{name}为{'、'.join(x)}" for x in sets) + "，不可能同时成立"
+    seen: dict[str, bool] = {}
+    ranges: dict[tuple, list] = {}
+    kinds = {spec.name: spec.kind for spec in ruleset.facts}
+    for t in parts:
+        if (t.fact and kinds.get(t.fact) == "events" and t.is_value is None
+                and all(getattr(t, key) is None for key, _ in _BOUNDS)):
+            ranges.setdefault((t.fact, t.any_kind, t.where), []).append((">=", Decimal(1), t))  # 发生…: at least one
+        if t.fact and t.is_value is not None:
+            if seen.get(t.fact, t.is_value) != t.is_value:
+                return f"事实 {t.fact} 既要为“是”又要为“否”"
+            seen[t.fact] = t.is_value
+        for key, op in _BOUNDS:
+            value = getattr(t, key)
+            if t.fact and value is not None:
+                ranges.setdefault((t.fact, t.any_kind, t.where), []).append((op, value, t))
+    for bounds in ranges.values():
+        low = max(((v, op) for op, v, _ in bounds if op in (">=", ">")), default=None)
+        high = min(((v, op) for op, v, _ in bounds if op in ("<=", "<")), default=None)
+        if low is None or high is None:
+            continue
+        empty = low[0] > high[0] or (low[0] == high[0] and (low[1] == ">" or high[1] == "<"))
+        if empty:
+            return "；".join(trigger_text(t, ruleset) for _, _, t in bounds) + "，不可能同时成立"
+    return ""
+
+
+def _outcome_rules(ruleset: Ruleset) -> list[Finding]:
+    """Outcome rules that can never fire (all: conditions that contradict each other), exclusions of the lowest grade
+    (nothing below to move to), reserved grades no rule gives."""
+    out = []
+    labels = ruleset.grading.labels
+    for rule in ruleset.outcomes:
+        where = rule.location.at(rule.id)
+        why = _impossible(rule.trigger, ruleset) if rule.trigger.all else ""
+        if why:
+            out.append(Finding("warning", where, f"结果规则“{rule.title}”永远不会触发：{why}"))
+        if labels and labels[-1] in rule.exclude:
+            out.append(Finding("warning", where, f"结果规则“{rule.title}”不得评为{labels[-1]}，但{labels[-1]}已是最低"
+                                                 f"等次，无处可降：这一条不起作用"))
+    given = {rule.grade for rule in ruleset.outcomes if rule.effect == "force_grade"}
+    for label in ruleset.grading.reserved:
+        if label not in given:
+            grading = ruleset.grading
+            at = (grading.citation.location if grading.citation else Location(ruleset.file)).at("grading › reserved")
+            out.append(Finding("warning", at, f"等次 {label} 只能由结果规则给出（reserved），但没有结果规则"
+                                              f"直接定为{label}（force_grade）：没有单位会评为{label}"))
     return out

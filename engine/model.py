@@ -486,6 +486,7 @@ class UnitResult:
     unscored: tuple[str, ...] = ()  # item ids and fact names that lack a value
     rank: int = 0
     penalty_total: Decimal = Decimal(0)  # ≤ 0: the penalty sections' deductions, already in `total`
+    quota_from: str = ""  # the grade a quota moved the unit down from (优秀比例不超过30%: A→B), "" when none did
 
     @property
     def consequences(self) -> tuple[FiredOutcome, ...]:

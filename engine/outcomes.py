@@ -11,15 +11,6 @@ from .model import FiredOutcome
 EFFECT_NAMES = {"force_grade": "一票否决", "downgrade": "降级", "cap_grade": "等次封顶"}
 
 
-def effect_words(rule) -> str:
-    """What a rule does, in the words a sheet prints: 降级; 不得评为A; 约谈; 降级，另通报批评."""
-    said = [EFFECT_NAMES[rule.effect]] if rule.effect else []
-    if rule.exclude:
-        said.append(f"不得评为{'、'.join(rule.exclude)}")
-    if rule.consequence:
-        said.append(rule.consequence if not said else f"另{rule.consequence}")
-    return "，".join(said)
-
 
 def apply_outcomes(grade: str, fired: list[FiredOutcome], labels: tuple[str, ...], ruleset) -> tuple[str, list[str]]:
     """The final grade and one line per rule that changed it or recorded a consequence."""

@@ -601,7 +601,8 @@ def _check_not_applicable(ruleset: Ruleset, items, folded: bool, problems: Probl
         leaves = [leaf for leaf in item.walk() if leaf.is_leaf]
         if item.children and item.rescale and not folded and all(leaf.may_not_apply for leaf in leaves):
             problems.add(item.location.at(item.id),
-                         f"指标 {item.id}「{item.title}」的下级指标可能全部不适用，而其上级和细则都没有写明此时怎样折算",
+                         f"指标 {item.id}「{item.title}」的下级指标可能全部不适用，"
+                         "而其上级和细则都没有写明此时怎样折算",
                          "在细则顶层写 rescale: true，或让其中至少一项不可不适用")
         if item.may_not_apply and not (folded or item.rescale):
             problems.add(item.location.at(item.id),

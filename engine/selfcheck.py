@@ -4,14 +4,18 @@ Items an inspection group or a lead department provides are not the unit's to gi
 pending (待评定), counted 0 in the provisional total, and never hold the submission back."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from .diff import trigger_facts
 from .evaluate import evaluate
 from .methods import needs_cohort
-from .model import Band, Evidence, Item, ItemResult, Ruleset, UnitResult, format_points
+from .model import Band, Evidence, Item, ItemResult, Quota, Ruleset, Trigger, UnitResult, format_points
 from .outcomes import apply_outcomes
-from .scoring import preconditions
+from .scoring import preconditions, weight
+from .triggers import last_year
+
+ONE = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,11 @@ class Difference:
 class Headroom:
     item: ItemResult
     points: Decimal  # what the item can still add
+    on_total: Decimal | None = None  # what that adds to the total, where weights or 按得分率折算 make it differ
+
+    @property
+    def gain(self) -> Decimal:
+        return self.points if self.on_total is None else self.on_total
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,15 @@ class SelfCheck:
     pending: tuple[ItemResult, ...] = ()  # items others provide, not given yet: in ruleset order
     fact_readers: tuple[tuple[str, tuple[str, ...]], ...] = ()  # each missing fact: who reads it, in words
     lowering: tuple[str, ...] = ()  # missing facts whose giving can lower the score (deductions, preconditions)
+    not_applicable: tuple[ItemResult, ...] = ()  # leaves the unit answered 不适用: not scored, not missing
+    unjudged: tuple[str, ...] = ()  # outcome rules that read last year's grade, which the evidence does not give
+    quota: Quota | None = None  # the grade's quota (优秀比例不超过30%): settled among all units, not here
+    factors: dict = field(default_factory=dict)  # item id → what one point of it brings to the total, where not 1
+
+    @property
+    def warnings(self) -> tuple:
+        """Values likely in the wrong scale (0.936 in a % item): Problems of severity warning, with their place."""
+        return tuple(sorted(self.result.evidence.warnings))
 
     @property
     def ready(self) -> bool:
@@ -57,7 +75,8 @@ class SelfCheck:
     @property
     def pending_points(self) -> Decimal:
         """What the pending items can still add to the total, at most (they count 0 now)."""
-        return sum((r.item.cap for r in self.pending if not r.item.penalty), Decimal(0))
+        return sum((r.item.cap * self.factors.get(r.item.id, ONE) for r in self.pending if not r.item.penalty),
+                   Decimal(0))
 
     def verdict(self) -> str:
         """可以报送, or 还不能报送： and what is missing."""
@@ -70,12 +89,15 @@ class SelfCheck:
 
 
 def self_check(ruleset: Ruleset, evidence: Evidence) -> SelfCheck:
-    result = evaluate(ruleset, [evidence])[0]
+    # A grade quota (优秀比例不超过30%) is shared among all the units: one unit checked alone would always be
+    # beyond a share of a batch of one. The check grades without it and says so.
+    alone = replace(ruleset, grading=replace(ruleset.grading, quotas=())) if ruleset.grading.quotas else ruleset
+    result = evaluate(alone, [evidence])[0]
     leaves = [r for r in result.all_items() if r.item.is_leaf]
     checks = preconditions(ruleset, evidence)
     parents = _parents(ruleset)
     pending = tuple(r for r in leaves if r.score is None and _pending(r))
-    missing_values = tuple(r for r in leaves if r.score is None and not _pending(r)
+    missing_values = tuple(r for r in leaves if r.score is None and not r.not_applicable and not _pending(r)
                            and _owes_value(r, ruleset, evidence, checks, parents))
     missing_facts = tuple(u.removeprefix("facts › ") for u in result.unscored if u.startswith("facts › "))
     missing_facts += tuple(sorted(_unread_facts(ruleset, evidence, leaves, checks, parents) - set(missing_facts)))
@@ -86,12 +108,65 @@ def self_check(ruleset: Ruleset, evidence: Evidence) -> SelfCheck:
                         and r.entry.self_score != r.score)
     cohort = tuple(r for r in leaves if needs_cohort(r.item.method) and r.score is not None)
     next_grade, blocked = _next_grade(ruleset, result)
-    headroom = tuple(sorted(_headroom(ruleset, result, checks, parents),
-                            key=lambda h: (-h.points, _order(ruleset, h.item.item.id))))
+    factors = _factors(ruleset, result, parents)
+    headroom = tuple(sorted(_headroom(ruleset, result, checks, parents, factors),
+                            key=lambda h: (-h.gain, _order(ruleset, h.item.item.id))))
     readers = tuple((name, _readers(ruleset, name)) for name in missing_facts)
     lowering = tuple(name for name in missing_facts if _can_lower(ruleset, name))
     return SelfCheck(result, missing_values, missing_facts, missing_files, differences, cohort, next_grade, blocked,
-                     headroom, pending, readers, lowering)
+                     headroom, pending, readers, lowering,
+                     not_applicable=tuple(r for r in leaves if r.not_applicable),
+                     unjudged=_unjudged(ruleset, evidence, result.grade), quota=_quota(ruleset, result),
+                     factors=factors)
+
+
+def reads_last_year(trigger: Trigger) -> bool:
+    return bool(trigger.last_year_grade) or any(reads_last_year(t) for t in trigger.all + trigger.any)
+
+
+def _unjudged(ruleset: Ruleset, evidence: Evidence, grade: str) -> tuple[str, ...]:
+    """Outcome rules reading last year's grade (连续两年被评为D级) when the evidence does not give it; not those that
+    also need a grade this year the unit does not have."""
+    year = last_year(ruleset)
+    if year in evidence.history:
+        return ()
+    return tuple(f"结果规则“{rule.title}”读取本单位{year}年度的等次，材料中没有（history），无法判断，按未触发计"
+                 for rule in ruleset.outcomes if reads_last_year(rule.trigger)
+                 and not any(t.grade and grade not in t.grade for t in _conjuncts(rule.trigger)))
+
+
+def _conjuncts(trigger: Trigger) -> list[Trigger]:
+    """The conditions that must all hold (nested all: flattened); an any: group is one of them."""
+    return [part for t in trigger.all for part in _conjuncts(t)] if trigger.all else [trigger]
+
+
+def _quota(ruleset: Ruleset, result: UnitResult) -> Quota | None:
+    """A quota on the grade the unit reaches here: 优秀比例不超过30% is settled when all units are graded."""
+    return next((q for q in ruleset.grading.quotas if q.label == result.grade), None)
+
+
+def _factors(ruleset: Ruleset, result: UnitResult, parents: dict[str, Item]) -> dict[str, Decimal]:
+    """What one point of each item brings to the total, where that is not one point: a weighted top-level section
+    (权重30%), a section or ruleset that folds not-applicable items out (按得分率折算)."""
+    results = {r.item.id: r for r in result.all_items()}
+    top_unapplied = sum((r.unapplied * weight(r.item) for r in result.items
+                         if not r.item.bonus and not r.item.penalty), Decimal(0))
+    out = {}
+    for item in ruleset.all_items():  # a section's factor is that of what lies above it: its own folding is done
+        factor, line = ONE, _line(item, parents)
+        for section in line[1:]:
+            if section.rescale:
+                folded = sum((results[c.id].unapplied for c in section.children), Decimal(0))
+                if folded and folded < section.points:
+                    factor = factor * section.points / (section.points - folded)
+        top = line[-1]
+        if not top.bonus and not top.penalty:
+            factor *= weight(top)
+            if ruleset.rescale and top_unapplied and top_unapplied < ruleset.scale:
+                factor = factor * ruleset.scale / (ruleset.scale - top_unapplied)
+        if factor != ONE:
+            out[item.id] = factor
+    return out
 
 
 def _parents(ruleset: Ruleset) -> dict[str, Item]:
@@ -140,7 +215,7 @@ def _readers(ruleset: Ruleset, name: str) -> tuple[str, ...]:
             out.append(f"{item.id} 按此{'扣分' if item.penalty else '计分'}")
         if any(c.fact == name for c in item.zero_if):
             out.append(f"{item.id} 的前提条件读取此项（成立则 {item.id} 不得分）")
-    out += [f"结果规则“{rule.title}”读取此项" for rule in ruleset.outcomes if rule.trigger.fact == name]
+    out += [f"结果规则“{rule.title}”读取此项" for rule in ruleset.outcomes if name in trigger_facts(rule.trigger)]
     return tuple(out)
 
 
@@ -151,9 +226,21 @@ def _can_lower(ruleset: Ruleset, name: str) -> bool:
                or any(c.fact == name for c in item.zero_if) for item in ruleset.all_items())
 
 
-def _headroom(ruleset: Ruleset, result: UnitResult, checks, parents) -> list[Headroom]:
+def _headroom(ruleset: Ruleset, result: UnitResult, checks, parents, factors=None) -> list[Headroom]:
     """What each item can still add: up to its cap; a penalty row, the deduction it made. Leaves zeroed by a
-    section's precondition are one entry, the section's."""
+    section's precondition are one entry, the section's. Where a point of the item is not a point of the total
+    (weights, 按得分率折算), also what it adds to the total."""
+    out = _room(ruleset, result, checks, parents)
+    if not factors:
+        return out
+    with_total = []
+    for h in out:
+        factor = factors.get(h.item.item.id, ONE)
+        with_total.append(replace(h, on_total=h.points * factor) if factor != ONE else h)
+    return with_total
+
+
+def _room(ruleset: Ruleset, result: UnitResult, checks, parents) -> list[Headroom]:
     out, zeroed = [], set()
     for r in result.all_items():
         item = r.item

@@ -90,7 +90,9 @@ class Changes:
 def _score(item: dict | None) -> str:
     if item is None:
         return ABSENT
-    return "未评分" if item["score"] is None else item["score"]
+    if item["score"] is None:
+        return "不适用" if item.get("not_applicable") else "未评分"
+    return item["score"]
 
 
 def _unit_text(unit: dict | None, key: str) -> str:

@@ -275,7 +275,7 @@ def test_impossible_ratios_are_refused_naming_the_item(tmp_path, ratio, value, m
 ])
 def test_ratio_values_of_the_wrong_shape(tmp_path, ratio, value, shown):
     message = evidence_problems(tmp_path, ratio, RATIO_EVIDENCE.format(value=value))
-    assert message == f"甲县.yaml:4:6: X「测试项」应填 {{满意人数: 人数, 参评人数: 人数}}，或写成“812/1000”；实际为{shown}（values › X）"
+    assert message == f"甲县.yaml:4:6: X「测试项」应填 {{满意人数: 整数, 参评人数: 整数}}，或写成“812/1000”；实际为{shown}（values › X）"
 
 
 # --- 13. values from another assessment's results ---------------------------------------

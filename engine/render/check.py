@@ -1,11 +1,15 @@
 """The self-check report `kaohe check` prints (Chinese text) and its JSON form."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from ..diff import simple_triggers
 from ..model import PROVIDERS, Ruleset, format_points
-from ..selfcheck import SelfCheck
+from ..selfcheck import SelfCheck, reads_last_year
 from .json import result_document
+from .sheet import quota_text
+
+CENT = Decimal("0.01")
 
 
 def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
@@ -22,12 +26,22 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
     if check.cohort_items:
         ids = "、".join(x.item.id for x in check.cohort_items)
         lines.append(f"注意：{ids} 按名次计分，须与其他单位一起排名；自查时按第1名计，实际得分可能更低。")
+    if check.quota is not None:
+        labels = ruleset.grading.labels
+        lower = labels[labels.index(check.quota.label) + 1]
+        lines.append(f"注意：{check.quota.label}有名额限制（{quota_text(check.quota)}），须与其他单位的总分比较后确定；"
+                     f"自查时未按名额调整，未进入名额的为{lower}。")
+    lines += [f"说明：{text}。" for text in check.unjudged]
     lines.append("")
     if check.ready:
         lines.append("✓ 没有缺少的填报值和佐证材料。")
     if check.missing_values:
         lines.append(f"缺少填报值（{len(check.missing_values)}项，评分时列为“未能评分”，不会按0分计）：")
         lines += [f"  {x.item.id} {x.item.title}：{x.reason}" for x in check.missing_values]
+    if check.not_applicable:
+        points = format_points(sum((x.item.points for x in check.not_applicable), Decimal(0)))
+        lines.append(f"填报为不适用（{len(check.not_applicable)}项，共{points}分，不计分，按得分率折算；请确认确实不适用）：")
+        lines += [f"  {x.item.id} {x.item.title}：{format_points(x.item.points)}分" for x in check.not_applicable]
     if check.missing_facts:
         specs = {s.name: s.title for s in ruleset.facts}
         readers = dict(check.fact_readers)
@@ -46,6 +60,9 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
         lines.append(f"缺少佐证材料（{len(check.missing_files)}项）：")
         lines += [f"  {x.item.id} {x.item.title}：需提交 {'、'.join(x.item.materials)}" for x in check.missing_files]
     lines += _pending_lines(check)
+    if check.warnings:
+        lines += ["", f"请核对以下填报值（{len(check.warnings)}项提醒，不影响报送）："]
+        lines += [f"  提醒：{_warning(w)}" for w in check.warnings]
     if check.differences:
         lines += ["", f"自评得分与计算得分不一致（{len(check.differences)}项）："]
         for d in check.differences:
@@ -54,8 +71,11 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
     lines.append("")
     if check.next_grade:
         n = check.next_grade
-        lines.append(f"升到{n.grade}：{n.threshold}，还差{format_points(n.needed)}分。")
-        by_key = list(dict.fromkeys(f.rule.title for f in r.fired if f.rule.trigger.key_items))
+        capped = next((q for q in ruleset.grading.quotas if q.label == n.grade), None)
+        lines.append(f"升到{n.grade}：{n.threshold}，还差{format_points(n.needed)}分。"
+                     + (f"（{n.grade}有名额限制：{quota_text(capped)}，须与其他单位比较。）" if capped else ""))
+        by_key = list(dict.fromkeys(f.rule.title for f in r.fired
+                                    if any(t.key_items for t in simple_triggers(f.rule.trigger))))
         if by_key:  # such a rule stops firing once the key items score enough: the sum above assumes it stays
             lines.append(f"（按已触发的“{'、'.join(by_key)}”计算；关键项得分达到要求后该规则不再触发，"
                          f"所需分数可能更少。）")
@@ -68,14 +88,30 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
                 else:
                     now = f"现{format_points(h.item.score)}/{format_points(item.points)}" + (
                         f"，本项最高{format_points(item.max)}分" if item.max is not None else "")
+                if h.on_total is not None:
+                    now += f"；折算后总分最多增加{_about(h.on_total)}分"
                 lines.append(f"  {item.id} {item.title}：还可增加{format_points(h.points)}分"
                              f"（{now}）—— {h.item.reason}")
     elif check.blocked:
         lines.append(f"等次：{check.blocked}。")
     for fired in r.fired:
-        lines.append(f"已触发：{fired.rule.title}（依据：{ruleset.cite(fired.rule.citation)}）— {fired.detail}")
+        then = f"；后果：{fired.rule.consequence}" if fired.rule.consequence else ""
+        lines.append(f"已触发：{fired.rule.title}（依据：{ruleset.cite(fired.rule.citation)}）— {fired.detail}{then}")
     lines += ["", check.verdict()]
     return "\n".join(lines) + "\n"
+
+
+def _warning(problem) -> str:
+    """甲县.yaml:5:3：二.1「投入」：填报值 0.936% 可能是……（values › 二.1）；请核对后再报送……"""
+    path = f"（{problem.location.path}）" if problem.location.path else ""
+    hint = f"；{problem.hint}" if problem.hint else ""
+    return f"{problem.location}：{problem.message}{path}{hint}"
+
+
+def _about(value: Decimal) -> str:
+    """Two decimals at most; 约 where that rounds (a fold by 按得分率折算 rarely comes out even)."""
+    shown = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return ("" if shown == value else "约") + format_points(shown)
 
 
 def _pending_lines(check: SelfCheck) -> list[str]:
@@ -90,8 +126,9 @@ def _pending_lines(check: SelfCheck) -> list[str]:
             lines.append(f"待{PROVIDERS[kind]}评定（{len(found)}项，共{points}分，不需本单位填报）：")
             lines += [f"  {x.item.id} {x.item.title}：{_points(x.item)}"
                       + (f"（{x.item.department}）" if kind == "department" else "") for x in found]
-    total = format_points(check.result.total + check.pending_points)
-    lines.append(f"待评定的项目现按0分计入暂定总分，评定后总分只会增加，最多增加{format_points(check.pending_points)}分"
+    shown = _about if check.factors else format_points  # weights and 按得分率折算 rarely come out even
+    total = shown(check.result.total + check.pending_points)
+    lines.append(f"待评定的项目现按0分计入暂定总分，评定后总分只会增加，最多增加{shown(check.pending_points)}分"
                  f"（最高{total}分）。")
     return lines
 
@@ -105,7 +142,8 @@ def _points(item) -> str:
 
 def check_document(ruleset: Ruleset, check: SelfCheck) -> dict:
     n = check.next_grade
-    return {
+    folds = ruleset.rescale or any(i.weight is not None or i.rescale for i in ruleset.all_items())
+    document = {
         "format": "kaohe.check/1",
         "result": result_document(ruleset, check.result),
         "ready": check.ready,
@@ -121,10 +159,24 @@ def check_document(ruleset: Ruleset, check: SelfCheck) -> dict:
         "next_grade": None if n is None else {"grade": n.grade, "needed": format_points(n.needed),
                                               "threshold": n.threshold},
         "blocked": check.blocked,
-        "headroom": [{"id": h.item.item.id, "points": format_points(h.points)} for h in check.headroom],
+        "headroom": [{"id": h.item.item.id, "points": format_points(h.points)}
+                     | ({"on_total": _cents(h.gain)} if folds else {}) for h in check.headroom],
         "verdict": {"ready": check.ready, "text": check.verdict(),
                     "pending": [{"id": x.item.id, "title": x.item.title, "provider": x.item.provider,
                                  "department": x.item.department if x.item.provider == "department" else "",
                                  "points": format_points(x.item.points)} for x in check.pending],
-                    "pending_points": format_points(check.pending_points)},
+                    "pending_points": (_cents if check.factors else format_points)(check.pending_points)},
     }
+    # Only where the ruleset uses them, so the documents of other rulesets keep their bytes.
+    if any(i.may_not_apply for i in ruleset.all_items()):
+        document["not_applicable"] = [x.item.id for x in check.not_applicable]
+    if any(reads_last_year(rule.trigger) for rule in ruleset.outcomes):
+        document["unjudged"] = list(check.unjudged)
+    if ruleset.grading.quotas:
+        document["quota"] = None if check.quota is None else {"label": check.quota.label,
+                                                              "text": quota_text(check.quota)}
+    return document
+
+
+def _cents(value: Decimal) -> str:
+    return format_points(value.quantize(CENT, rounding=ROUND_HALF_UP))

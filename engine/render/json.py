@@ -6,8 +6,10 @@ score null. Keys and order are fixed so the same inputs give the same bytes.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from ..model import Citation, Ruleset, UnitResult, format_points
+from .sheet import quota_moved, quota_text
 
 FORMAT = "kaohe.result/1"
 
@@ -28,26 +30,48 @@ def ruleset_header(ruleset: Ruleset) -> dict:
             "digest": ruleset.digest}
 
 
-def _uses(ruleset: Ruleset) -> tuple[bool, bool, bool]:
-    """Whether the ruleset has key items, penalty sections, items with their own cap: only then do the documents
-    carry `key`, `penalty` (and the unit's `penalty_total`), `cap`, so those of other rulesets keep their bytes."""
+@dataclass(frozen=True)
+class Uses:
+    """Which features of the ruleset language the ruleset uses: only then do the documents carry their keys, so the
+    documents of other rulesets keep their bytes."""
+
+    key: bool = False  # key items: `key` on each item
+    penalty: bool = False  # penalty sections: `penalty` on each item, the unit's `penalty_total`
+    cap: bool = False  # items with their own cap: `cap` on each item
+    weight: bool = False  # weighted top-level sections: `weight` on each item (null below the top)
+    not_applicable: bool = False  # items that may not apply: `not_applicable` on each item
+    derived: bool = False  # values taken from another assessment's results: `derived` on each item
+    consequences: bool = False  # outcome rules that record consequences: the unit's `consequences`
+    quotas: bool = False  # grade quotas: the unit's `quota` (the quota that moved it, or null)
+
+
+def _uses(ruleset: Ruleset) -> Uses:
     items = list(ruleset.all_items())
-    return (any(i.key for i in items), any(i.penalty for i in items), any(i.max is not None for i in items))
+    return Uses(key=any(i.key for i in items), penalty=any(i.penalty for i in items),
+                cap=any(i.max is not None for i in items), weight=any(i.weight is not None for i in items),
+                not_applicable=any(i.may_not_apply for i in items),
+                derived=any(i.from_results is not None for i in items),
+                consequences=any(rule.consequence for rule in ruleset.outcomes),
+                quotas=bool(ruleset.grading.quotas))
 
 
-def _items(ruleset: Ruleset, results, parent: str | None, level: int, uses=None) -> list[dict]:
-    key, penalty, cap = uses if uses is not None else _uses(ruleset)
+def _items(ruleset: Ruleset, results, parent: str | None, level: int, uses: Uses | None = None) -> list[dict]:
+    uses = uses if uses is not None else _uses(ruleset)
     rows = []
     for r in results:
         entry = r.entry
         row = {"id": r.item.id, "title": r.item.title, "parent": parent, "level": level, "bonus": r.item.bonus}
-        if key:
+        if uses.key:
             row["key"] = r.item.key
-        if penalty:
+        if uses.penalty:
             row["penalty"] = r.item.penalty
         row["max"] = _points(r.item.points)
-        if cap:
+        if uses.cap:
             row["cap"] = _points(r.item.max)  # 本项最高分, null where the item has none
+        if uses.weight:
+            row["weight"] = _points(r.item.weight)  # 权重, null where the item has none
+        if uses.not_applicable:
+            row["not_applicable"] = r.not_applicable  # 不适用: score null, yet not unscored
         rows.append(row | {
             "score": _points(r.score), "reason": r.reason,
             "standard": r.item.standard, "method": r.item.method or None,
@@ -55,8 +79,8 @@ def _items(ruleset: Ruleset, results, parent: str | None, level: int, uses=None)
             "self_score": _points(entry.self_score) if entry else None,
             "files": list(entry.files) if entry else [], "note": entry.note if entry else "",
             "adjustment": _adjustment(r),
-        })
-        rows.extend(_items(ruleset, r.children, r.item.id, level + 1, (key, penalty, cap)))
+        } | ({"derived": entry.derived if entry else ""} if uses.derived else {}))
+        rows.extend(_items(ruleset, r.children, r.item.id, level + 1, uses))
     return rows
 
 
@@ -84,7 +108,8 @@ def result_document(ruleset: Ruleset, result: UnitResult) -> dict:
     document = {
         "unit": result.unit,
         "ruleset": {"id": ruleset.id, "version": ruleset.version, "digest": ruleset.digest},
-        "evidence": {"file": e.file, "digest": e.digest, "sample": e.sample},
+        "evidence": {"file": e.file, "digest": e.digest, "sample": e.sample} | (
+            {"warnings": warnings_list(e.warnings)} if e.warnings else {}),
         "complete": result.complete,
         "unscored": list(result.unscored),
         "total": _points(result.total),
@@ -99,11 +124,29 @@ def result_document(ruleset: Ruleset, result: UnitResult) -> dict:
         "outcomes": [_outcome(ruleset, f) for f in result.fired],
         "items": _items(ruleset, result.items, None, 1),
     }
-    if _uses(ruleset)[1]:  # after bonus_total, where a reader looks for the parts of the total
-        at = list(document).index("bonus_total") + 1
-        pairs = list(document.items())
-        document = dict(pairs[:at] + [("penalty_total", _points(result.penalty_total))] + pairs[at:])
+    uses = _uses(ruleset)
+    if uses.penalty:  # after bonus_total, where a reader looks for the parts of the total
+        document = _after(document, "bonus_total", "penalty_total", _points(result.penalty_total))
+    if uses.quotas:  # beside the grade it explains
+        moved = quota_moved(ruleset, result)
+        document = _after(document, "grade", "quota", None if moved is None else {
+            "label": moved.label, "text": quota_text(moved)})
+    if uses.consequences:
+        document = _after(document, "outcomes", "consequences", [f.rule.consequence for f in result.consequences])
     return document
+
+
+def warnings_list(warnings) -> list[dict]:
+    """Evidence warnings (a value likely in the wrong scale): where, what, and the hint."""
+    return [{"location": str(w.location), "path": w.location.path, "message": w.message, "hint": w.hint}
+            for w in sorted(warnings)]
+
+
+def _after(document: dict, key: str, new: str, value) -> dict:
+    """The document with `new` inserted right after `key`."""
+    at = list(document).index(key) + 1
+    pairs = list(document.items())
+    return dict(pairs[:at] + [(new, value)] + pairs[at:])
 
 
 def results_document(ruleset: Ruleset, results: list[UnitResult]) -> dict:

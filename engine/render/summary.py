@@ -5,7 +5,7 @@ import unicodedata
 
 from ..model import Evidence, Ruleset, UnitResult, format_points
 from ..scoring import preconditions
-from .sheet import title_text, total_breakdown
+from .sheet import quota_moved, quota_text, score_text, title_text, total_breakdown
 from .xlsx import writable
 
 
@@ -27,6 +27,9 @@ def summary_text(ruleset: Ruleset, results: list[UnitResult]) -> str:
         remarks = []
         if r.fired:
             remarks.append("；".join(f"{f.rule.title}" for f in r.fired))
+        quota = quota_moved(ruleset, r)
+        if quota is not None:
+            remarks.append(f"名额限制（{quota_text(quota)}）")
         if r.unscored:
             remarks.append(f"未评分{len(r.unscored)}项，等次为暂定")
         if r.evidence.sample:
@@ -42,7 +45,8 @@ def summary_text(ruleset: Ruleset, results: list[UnitResult]) -> str:
         lines.append("")
         lines.append("触发的结果规则：")
         for r, f in fired:
-            lines.append(f"  {r.unit}：{f.rule.title}（依据：{ruleset.cite(f.rule.citation)}）— {f.detail}")
+            then = f"；后果：{f.rule.consequence}" if f.rule.consequence else ""
+            lines.append(f"  {r.unit}：{f.rule.title}（依据：{ruleset.cite(f.rule.citation)}）— {f.detail}{then}")
     missing = [r for r in results if r.unscored]
     if missing:
         lines.append("")
@@ -105,13 +109,19 @@ def unit_detail_text(ruleset: Ruleset, result: UnitResult) -> str:
     for item_result in result.all_items():
         item = item_result.item
         depth = item.id.count(".")
-        score = "未评分" if item_result.score is None else format_points(item_result.score)
+        score = score_text(item_result)
         if item.penalty:
             of = f"（扣分项，最多扣{format_points(item.points)}分）" if item.points > 0 else "（扣分项）"
         else:
             of = f"/{format_points(item.points)}"
             if item.max is not None:
                 of += f"（最高{format_points(item.max)}）"
+            if item.weight is not None:
+                brought = ("" if item_result.score is None else
+                           f"，计入总分{format_points(item_result.score * item.weight)}分")
+                of += f"（权重{format_points(item.weight * 100)}%{brought}）"
+            if item_result.not_applicable:
+                of = f"（本项{format_points(item.points)}分）"
         title = title_text(ruleset, item).removesuffix("（加分项）")
         lines.append(f"{'  ' * depth}{item.id} {title}  {score}{of}"
                      f"{'（加分）' if item.bonus and not depth else ''}")
@@ -121,5 +131,7 @@ def unit_detail_text(ruleset: Ruleset, result: UnitResult) -> str:
                 lines.append(f"{'  ' * depth}  依据：{ruleset.cite(item.citation)}")
     for fired in result.fired:
         lines += ["", f"结果规则：{fired.rule.title}（依据：{ruleset.cite(fired.rule.citation)}）", f"  {fired.detail}"]
+        if fired.rule.consequence:
+            lines.append(f"  后果：{fired.rule.consequence}")
     lines += ["", f"细则摘要 {ruleset.digest}", f"材料摘要 {result.evidence.digest}（{result.evidence.file}）"]
     return writable("\n".join(lines) + "\n")

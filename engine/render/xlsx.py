@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Ruleset, UnitResult, format_points
 from .notes import SheetNotes, spans
-from .sheet import COLUMNS, Sheet, build_sheet
+from .sheet import COLUMNS, Sheet, build_sheet, quota_moved
 
 FONT_NAME = "宋体"  # a CJK font, so the sheet prints the same on any machine with Office or WPS
 FIXED_TIME = dt.datetime(2000, 1, 1)
@@ -169,18 +169,15 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     banner(ws, 1, sheet.heading, font=TITLE, height=30)
     banner(ws, 2, f"被考核单位：{sheet.unit}　　考核年度：{sheet.year}　　细则：{sheet.ruleset}"
                   + ("　　（样例数据）" if sheet.sample else ""))
-    grade = f"{sheet.grade}（暂定：有{len(sheet.unscored)}项未能评分）" if sheet.provisional else sheet.grade
     total = f"{sheet.total}（{sheet.breakdown}）" if sheet.breakdown else sheet.total
-    banner(ws, 3, f"总分：{total}　　等次：{grade}", font=Font(name=FONT_NAME, size=12, bold=True))
+    banner(ws, 3, sheet.result_line, font=Font(name=FONT_NAME, size=12, bold=True))
     banner(ws, 4, f"定级依据：{sheet.grade_rule}", height=32)
     vetoes = [o for o in sheet.outcomes if o.is_veto]
     others = [o for o in sheet.outcomes if not o.is_veto]
     if vetoes:
-        text = "；".join(f"【{o.effect}】{o.title}。{o.detail}。依据：{o.basis}" for o in vetoes)
-        banner(ws, 5, text, font=VETO, fill=VETO_FILL, height=48)
+        banner(ws, 5, "；".join(o.line for o in vetoes), font=VETO, fill=VETO_FILL, height=48)
     elif others:
-        banner(ws, 5, "；".join(f"【{o.effect}】{o.title}。{o.detail}。依据：{o.basis}" for o in others),
-               fill=WARN_FILL, height=40)
+        banner(ws, 5, "；".join(o.line for o in others), fill=WARN_FILL, height=40)
     else:
         banner(ws, 5, "结果规则：未触发一票否决、降级或封顶。")
     if vetoes and others:
@@ -341,9 +338,12 @@ def sheet_xlsx(ruleset: Ruleset, result: UnitResult, notes: SheetNotes | None = 
 
 
 def _section_points(section) -> str:
-    """A top-level section's points in the summary's header: 40; 扣分 or 最多扣10分 for a penalty section."""
+    """A top-level section's points in the summary's header: 40; 扣分 or 最多扣10分 for a penalty section;
+    100，权重30% for a weighted one."""
     if section.penalty:
         return f"最多扣{format_points(section.points)}分" if section.points > 0 else "扣分"
+    if section.weight is not None:
+        return f"{format_points(section.points)}，权重{format_points(section.weight * 100)}%"
     return format_points(section.points)
 
 
@@ -354,10 +354,13 @@ def summary_rows(ruleset: Ruleset, results: list[UnitResult]) -> tuple[list[str]
         ["总分", "定级分", "等次", "结果规则", "未能评分"]
     rows = []
     for r in sorted(results, key=lambda r: (r.rank, r.unit)):
-        subtotals = [format_points(x.score) if x.score is not None else "" for x in r.items]
+        subtotals = [format_points(x.score) if x.score is not None else "不适用" if x.not_applicable else ""
+                     for x in r.items]
         fired = "；".join(f.rule.title for f in r.fired)
+        moved = quota_moved(ruleset, r)  # a grade quota took the unit down a grade: say so beside it
+        grade = r.grade + (f"（原{moved.label}，名额限制）" if moved is not None else "")
         rows.append([r.rank, r.unit] + subtotals + [format_points(r.total), format_points(r.graded_total),
-                                                      r.grade + ("（暂定）" if r.unscored else ""), fired,
+                                                      grade + ("（暂定）" if r.unscored else ""), fired,
                                                       "、".join(r.unscored)])
     return header, rows
 
@@ -383,7 +386,7 @@ def summary_xlsx(ruleset: Ruleset, results: list[UnitResult], notes: SheetNotes 
     for offset, values in enumerate(rows):
         for column, value in enumerate(values, start=1):
             number = column == total_column or (2 < column < total_column)
-            cell_value = float(value) if number and value != "" else value  # numbers for the chart
+            cell_value = float(value) if number and value not in ("", "不适用") else value  # numbers for the chart
             put(ws, 4 + offset, column, cell_value, alignment=CENTER if column != len(header) - 1 else WRAP)
     for column in range(1, len(header) + 1):
         ws.column_dimensions[get_column_letter(column)].width = 14 if column > 2 else 8

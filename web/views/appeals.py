@@ -14,6 +14,7 @@ from kaohe.round import actions, attachments
 from kaohe.round.audit import now
 from kaohe.round.models import Appeal, AppealFile, Publication
 from kaohe.round.state import publications, ruleset_of, shown
+from kaohe.web.views.office.common import score_shown
 
 from ..access import role_required
 from ..downloads import attachment
@@ -48,7 +49,7 @@ def _choices(round_, unit: str, notice: Publication) -> list[tuple[str, str]]:
     choices = []
     for item in ruleset.leaves():
         found = scored.get(item.id)
-        shown = f"{format_points(found.score)}分" if found is not None and found.score is not None else "未评分"
+        shown = score_shown(found) if found is not None else "未评分"
         choices.append((item.id, f"{item.id} {item.title}（分值{format_points(item.points)}分，公示得分{shown}）"))
     return choices
 

@@ -58,8 +58,14 @@ def scored_in(round_: Round, run: ScoringRun | None, unit: str, item_ids) -> dic
     if result is None:
         return {}
     wanted = set(item_ids)
-    return {i.item.id: "未评分" if i.score is None else f"{format_points(i.score)}分"
-            for i in result.all_items() if i.item.id in wanted}
+    return {i.item.id: score_shown(i) for i in result.all_items() if i.item.id in wanted}
+
+
+def score_shown(result) -> str:
+    """An item's score as a page says it: 3.5分, 不适用, 未评分."""
+    if result.score is not None:
+        return f"{format_points(result.score)}分"
+    return "不适用" if result.not_applicable else "未评分"
 
 
 def publications_of(round_: Round) -> list[tuple[Publication, str]]:
