@@ -97,7 +97,7 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
         elif not leaves[item_id].takes_entry:
             problems.add(where, _not_filed(leaves[item_id], ruleset))
         else:
-            entries[item_id] = _entry(leaves[item_id], raw, where, problems, warnings, folder)
+            entries[item_id] = _entry(leaves[item_id], raw, where, problems, warnings, folder, unit)
     targets, target_sources = {}, {}
     target_table = f.mapping("targets", None) or {}
     for item_id, raw in target_table.items():
@@ -227,7 +227,7 @@ def _takes_target(item: Item) -> bool:
 
 
 def _entry(item: Item, raw: Any, where: Location, problems: Problems, warnings: list | None = None,
-           folder: Path | None = None) -> Entry:
+           folder: Path | None = None, unit: str = "") -> Entry:
     # A mapping is the full entry (value, files, self_score, note), except that a judged item's
     # value is itself a mapping ({score, reason}), and so is a checklist's ({情形: 次数}): taken as the value
     # when no "value" key is given.
@@ -249,7 +249,7 @@ def _entry(item: Item, raw: Any, where: Location, problems: Problems, warnings: 
         value, value_where, entry = raw, where, {}
     if item.from_results is not None and value is not None and not (item.may_not_apply
                                                                     and value in NOT_APPLICABLE_WORDS):
-        typed, derived = results_value(item, value, value_where, folder, problems)
+        typed, derived = results_value(item, value, value_where, folder, problems, unit)
         return Entry(item_id=item.id, value=typed, location=value_where, derived=derived, **entry)
     typed = None if value is None else _typed(item, value, value_where, problems, warnings)
     return Entry(item_id=item.id, value=typed, location=value_where, derived=_converted(item, value, typed), **entry)

@@ -18,7 +18,7 @@ CENT = Decimal("0.01")
 
 
 def results_value(item: Item, raw: Any, where: Location, folder: Path | None,
-                  problems: Problems) -> tuple[Decimal | None, str]:
+                  problems: Problems, unit: str = "") -> tuple[Decimal | str | None, str]:
     """(the number, where it came from in words) for an item with `from_results`; (None, "") when reported.
     `folder` is the evidence file's own: None for evidence that is not a file beside its results (an upload)."""
     named = f"{item.id}「{item.title}」"
@@ -51,12 +51,21 @@ def results_value(item: Item, raw: Any, where: Location, folder: Path | None,
     if isinstance(units, str):
         problems.add(where, f"{named}的结果文件 {path_text}：{units}")
         return None, ""
+    if wanted.take in ("total", "grade"):  # the unit's own result in that assessment
+        units = [u for u in units if u.get("unit") == unit]
+        if not units:
+            problems.add(where, f"{named}的结果文件 {path_text} 中没有本单位（{unit}）的结果")
+            return None, ""
     unfinished = [u.get("unit", "?") for u in units if not u.get("complete")]
     if unfinished:
         problems.add(where, f"{named}的结果文件 {path_text} 中有{len(unfinished)}个单位未能评分完整"
                             f"（{'、'.join(map(str, unfinished[:5]))}），不能据此计分")
         return None, ""
     number, said = _reduce(units, wanted.take, wanted.grade)
+    if wanted.take == "grade" and number not in item.params.names():
+        problems.add(where, f"{named}：结果文件 {path_text} 中本单位的等次「{number}」不在本项的档次中"
+                            f"（{'、'.join(item.params.names())}）")
+        return None, ""
     return number, f"取自考核 {wanted.ruleset} 的评分结果（{path_text}，摘要 {digest[:12]}）：{said}"
 
 
@@ -72,8 +81,13 @@ def _units(data: Any, ruleset_id: str) -> list[dict] | str:
     return units
 
 
-def _reduce(units: list[dict], take: str, grade: str) -> tuple[Decimal, str]:
+def _reduce(units: list[dict], take: str, grade: str) -> tuple[Decimal | str, str]:
     size = len(units)
+    if take == "total":
+        total = Decimal(str(units[0]["total"]))
+        return total, f"本单位总分{format_points(total)}分"
+    if take == "grade":
+        return str(units[0]["grade"]), f"本单位等次为{units[0]['grade']}"
     if take == "average":
         totals = [Decimal(str(u["total"])) for u in units]
         average = (sum(totals, Decimal(0)) / size).quantize(CENT, rounding=ROUND_HALF_UP)

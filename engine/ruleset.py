@@ -359,7 +359,8 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
                 unit_required=unit_required, from_results=from_results, excess_is_bonus=excess == "bonus", **common)
 
 
-TAKES = {"average": "平均总分", "share": "某等次的比例（%）", "count": "某等次的个数"}
+TAKES = {"average": "平均总分", "share": "某等次的比例（%）", "count": "某等次的个数", "total": "本单位的总分",
+         "grade": "本单位的等次"}
 
 
 def _results_input(f: Fields, method) -> ResultsInput | None:
@@ -376,7 +377,10 @@ def _results_input(f: Fields, method) -> ResultsInput | None:
         f.problems.add(r.loc, f"take: {found.take} 须写明等次 grade，例如 grade: A")
     if found.take == "average" and found.grade:
         f.problems.add(r.where("grade"), "take: average 取平均总分，不用 grade")
-    if method is not None and method.VALUE_KIND != "number":
+    if found.take == "grade" and method is not None and method.VALUE_KIND != "level":
+        f.problems.add(r.loc, f"取本单位在其他考核中的等次，评分方法应为 levels（各等次得分），实际为 {method.NAME}",
+                       "例如 levels: {A: 5, B: 3, C: 1, D: 0}")
+    elif found.take != "grade" and method is not None and method.VALUE_KIND != "number":
         f.problems.add(r.loc, f"取自其他考核结果的值是一个数，评分方法 {method.NAME} 不读数值",
                        "可用 brackets、threshold、deduct_below_target 等读数值的方法")
     return found

@@ -1371,3 +1371,50 @@ def test_kaohe_score_writes_the_fixtures_sheets_with_their_consequences(tmp_path
     assert "后果：通报批评；约谈主要负责人" in (out / "北山县.html").read_text(encoding="utf-8")
     assert "后果：约谈分管负责人" in (out / "青河县.html").read_text(encoding="utf-8")
     assert (out / "北山县.xlsx").exists() and (out / "汇总.xlsx").exists()
+
+
+# --- the unit's own result in another assessment, converted by bands -------------------------------------------
+
+OWN_RESULT = """\
+items:
+  - id: 一
+    title: 食品安全工作考核结果
+    points: 5
+    citation: {source: s, clause: 第二条, text: 食品安全工作考核A级得5分，B级得3分，C级得1分，D级不得分}
+    method: levels
+    from_results: {ruleset: food, take: grade}
+    levels: {A: 5, B: 3, C: 1, D: 0}
+  - id: 二
+    title: 食品安全工作考核得分
+    points: 5
+    citation: {source: s, clause: 第三条, text: 食品安全工作考核得分90分以上得5分，60分以上得3分}
+    method: brackets
+    from_results: {ruleset: food, take: total}
+    brackets: [{min: 90, points: 5}, {min: 60, points: 3}]
+"""
+
+FOOD = """\
+items:
+  - {id: 一, title: 食品安全, points: 100, citation: {source: s, clause: 第一条, text: 食品安全}, method: judged}
+"""
+
+
+def test_the_units_own_grade_and_total_in_another_assessment(tmp_path):
+    food = load_ruleset(write(tmp_path / "food", ruleset_text(FOOD, ruleset_id="food")))
+    scored = evaluate(food, [evidence_from_data({"unit": unit, "ruleset": "food", "values": {"一": judged(score)}},
+                                                food, f"{unit}.yaml", "") for unit, score in (("甲县", 91), ("乙县", 72))])
+    (tmp_path / "food.json").write_text(dumps(results_document(food, scored), compact=True), encoding="utf-8")
+    city = load(tmp_path, OWN_RESULT, scale="10")
+    # 91 ≥ 90: grade A (5 points), and the 90-and-above bracket (5); 72: grade C of the test bands (60–79, 1 point),
+    # and the 60-and-above bracket (3)
+    for unit, grade, grade_points, total, total_points in (("甲县", "A", D(5), 91, D(5)), ("乙县", "C", D(1), 72, D(3))):
+        values = {"一": {"results": "food.json"}, "二": {"results": "food.json"}}
+        data = {"unit": unit, "ruleset": city.id, "values": values}
+        result = evaluate(city, [evidence_from_data(data, city, str(tmp_path / f"{unit}.yaml"), "", folder=tmp_path)])[0]
+        assert (by_id(result, "一").score, by_id(result, "二").score) == (grade_points, total_points)
+        assert f"本单位等次为{grade}；所处档次「{grade}」" in by_id(result, "一").reason
+        assert f"本单位总分{total}分" in by_id(result, "二").reason
+    data = {"unit": "丙县", "ruleset": city.id, "values": {"一": {"results": "food.json"}}}
+    with pytest.raises(KaoheError) as missing:
+        evidence_from_data(data, city, str(tmp_path / "丙县.yaml"), "", folder=tmp_path)
+    assert "一「食品安全工作考核结果」的结果文件 food.json 中没有本单位（丙县）的结果" in str(missing.value)
