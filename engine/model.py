@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .errors import Location
@@ -323,6 +323,17 @@ class Ruleset:
 
     def leaves(self):
         return [i for i in self.all_items() if i.is_leaf]
+
+    # Asked once per unit while scoring: worked out once per ruleset (the dataclass is frozen, its items never change)
+    @cached_property
+    def conditioned(self) -> tuple[Item, ...]:
+        """Items with preconditions (zero_if), in document order."""
+        return tuple(i for i in self.all_items() if i.zero_if)
+
+    @cached_property
+    def moves_excess_to_bonus(self) -> bool:
+        """Whether any item counts its part above its points with the bonus items (excess: bonus)."""
+        return any(i.excess_is_bonus for i in self.all_items())
 
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.all_items() if i.id == item_id), None)

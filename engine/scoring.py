@@ -18,6 +18,7 @@ MISSING_VALUE = "缺少填报值，无法评分"
 MISSING_LAST_YEAR = "本项与本单位上年的值比较，缺少上年的值（填在 targets 中，或由上一轮次取得），无法评分"
 _NO_CONTEXT = ScoringContext()
 NOT_APPLICABLE_REASON = "本项不适用于本单位，不计分"
+_NO_CHECK = (False, "")
 CENT = Decimal("0.01")
 
 
@@ -41,11 +42,11 @@ def score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None = N
 def _score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None,
                 ruleset: Ruleset | None) -> ItemResult:
     entry = evidence.entries.get(item.value_of or item.id)
-    if item.takes_entry:
+    if item.events is None and not item.value_of:  # the item's own entry (Item.takes_entry, inlined: hot path)
         if entry is None or entry.value is None:
             return ItemResult(item, None, MISSING_VALUE, entry=entry)
         value, found = entry.value, entry.derived
-        if value == NOT_APPLICABLE:
+        if value is NOT_APPLICABLE:
             return ItemResult(item, None, NOT_APPLICABLE_REASON, entry=entry, not_applicable=True,
                               unapplied=item.points)
     else:
@@ -70,9 +71,10 @@ def _score_leaf(item: Item, evidence: Evidence, place: tuple[int, int] | None,
     score, reason = result.score, result.reason
     if found:
         reason = f"{found}；{reason}"
-    if score > item.cap or score < ZERO:
-        clamped = min(max(score, ZERO), item.cap)
-        reason += f"；按本项分值范围0–{format_points(item.cap)}分计为{format_points(clamped)}分"
+    cap = item.points if item.max is None else item.max
+    if score > cap or score < ZERO:
+        clamped = min(max(score, ZERO), cap)
+        reason += f"；按本项分值范围0–{format_points(cap)}分计为{format_points(clamped)}分"
         score = clamped
     if item.excess_is_bonus and score > item.points:
         reason += (f"；超出本项分值{format_points(item.points)}分的{format_points(score - item.points)}分"
@@ -94,9 +96,7 @@ def preconditions(ruleset: Ruleset, evidence: Evidence) -> dict[str, tuple[bool 
     """Each item with `zero_if`: (True and the reason when a condition holds, None and why when it cannot be told,
     False otherwise). A condition that holds wins over one that cannot be told."""
     out = {}
-    for item in ruleset.all_items():
-        if not item.zero_if:
-            continue
+    for item in ruleset.conditioned:
         verdict, why = False, ""
         for cond in item.zero_if:
             holds, detail = condition_holds(cond, ruleset, evidence)
@@ -148,12 +148,16 @@ def assemble(item: Item, leaf_results: dict[str, ItemResult],
     if item.is_leaf:
         return leaf_results[item.id]
     children = tuple(assemble(child, leaf_results, checks) for child in item.children)
-    scored = [c.score for c in children if c.score is not None]
-    total = sum(scored, ZERO)
-    unscored = sum(1 for c in children if c.score is None and not c.not_applicable)
-    unapplied = sum((c.unapplied for c in children), ZERO)
+    total, unscored, unapplied = ZERO, 0, ZERO
+    for c in children:  # one pass: this runs for every section of every unit
+        if c.score is not None:
+            total += c.score
+        elif not c.not_applicable:
+            unscored += 1
+        if c.unapplied:
+            unapplied += c.unapplied
     reason = "下级指标得分之和" if not unscored else f"下级指标得分之和（其中{unscored}项未评分，未计入）"
-    verdict, why = (checks or {}).get(item.id, (False, ""))
+    verdict, why = checks.get(item.id, _NO_CHECK) if checks else _NO_CHECK
     if verdict is None:
         return ItemResult(item, None, why, children)
     if unapplied and unapplied >= item.points and not verdict:
@@ -195,7 +199,8 @@ def totals(ruleset: Ruleset, results: tuple[ItemResult, ...]) -> tuple[Decimal, 
     they have one; with `rescale`, not-applicable points fold out of the scale. The total takes the penalty
     sections' deductions (see `penalties`) and never falls below 0."""
     regular_results = [r for r in results if not r.item.bonus and not r.item.penalty]
-    moved = excess_as_bonus(regular_results)  # taken out before any folding: it is bonus, not a share of the scale
+    # taken out before any folding: it is bonus, not a share of the scale
+    moved = excess_as_bonus(regular_results) if ruleset.moves_excess_to_bonus else ZERO
     regular = sum(((r.score or ZERO) * weight(r.item) for r in regular_results), ZERO) - moved
     unapplied = sum((r.unapplied * weight(r.item) for r in regular_results), ZERO)
     if ruleset.rescale and unapplied:
