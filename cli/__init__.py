@@ -3,9 +3,16 @@ from __future__ import annotations
 
 import sys
 
-from . import chinese
+# Nothing is written before a command runs, so an interrupt while importing or parsing leaves everything as it was too
+INTERRUPTED = "已中断：没有写出任何不完整的结果，输出文件夹保持原样。"
 
-chinese.install()  # before any command module builds its options: click names some types at construction
+try:
+    from . import chinese
+
+    chinese.install()  # before any command module builds its options: click names some types at construction
+except KeyboardInterrupt:  # Ctrl-C while the program is still starting: the same one line, never a traceback
+    print(INTERRUPTED, file=sys.stderr)
+    sys.exit(130)
 
 
 def run() -> None:
@@ -13,10 +20,10 @@ def run() -> None:
     try:
         from .main import main
     except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         sys.exit(130)
     try:
         main()
     except KeyboardInterrupt:  # outside a command (while parsing its options); inside, the command says more
-        print("已中断。", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         sys.exit(130)

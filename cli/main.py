@@ -13,6 +13,7 @@ import click
 
 from kaohe.engine import KaoheError
 
+from . import chinese
 from .check import check
 from .diff import diff_command
 from .impact import impact_command
@@ -29,11 +30,22 @@ EXIT_PROBLEMS, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 3, 130
 
 
 class KaoheGroup(click.Group):
-    """Turns input problems into their messages and our own bugs into 内部错误, never a traceback."""
+    """Turns input problems into their messages and our own bugs into 内部错误, never a traceback;
+    usage errors into Chinese (click's own words are translated in chinese.py, the way it assembles them here)."""
+
+    context_class = chinese.Context
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:  # `kaohe --x`, `kaohe nosuch`
+            raise chinese.in_chinese(error) from None
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:  # a verb's, or a group's sub-verb's, arguments and options
+            raise chinese.in_chinese(error) from None
         except KaoheError as error:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
@@ -67,9 +79,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
+def chinese_help(command: click.Command) -> None:
+    """Every verb and sub-verb: [选项] in its usage line, help pages laid out for Chinese."""
+    command.options_metavar = "[选项]"
+    command.context_class = chinese.Context
+    if command.help and not command.short_help:
+        command.short_help = chinese.short_help(command.help)
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "命令 [参数]..."
+        for sub in command.commands.values():
+            chinese_help(sub)
+
+
 for command in (validate, lint, test_command, diff_command, impact_command, score, check, template, round_group,
                 serve, users_group):
-    command.options_metavar = "[选项]"
+    chinese_help(command)
     cli.add_command(command)
 
 

@@ -12,6 +12,7 @@ import click
 from kaohe.engine import format_points
 from kaohe.engine.render.json import dumps
 
+from .chinese import INTEGER
 from .options import json_option, ruleset_argument
 
 DEFAULT_DATABASE = "kaohe.sqlite3"
@@ -276,7 +277,7 @@ def appeal(ctx, code, unit, items, reason, files, as_json) -> None:
 
 @round_group.command()
 @click.argument("code", metavar="轮次")
-@click.argument("number", type=int, metavar="申诉编号")
+@click.argument("number", type=INTEGER, metavar="申诉编号")
 @click.option("--uphold", "upheld", flag_value=True, default=None, help="维持申诉（更正数值）。")
 @click.option("--reject", "upheld", flag_value=False, help="驳回申诉。")
 @click.option("--item", default="", metavar="指标", help="维持时更正的指标（申诉只涉及一项时可省略）。")
@@ -499,9 +500,9 @@ def verify(ctx, as_json) -> None:
 @click.argument("code", metavar="轮次")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), metavar="文件夹",
               help="把这次发布的全部文件作为完整的一套写入此文件夹（整体替换；出错或中断时保持原样）。")
-@click.option("--publication", "number", type=int, default=None, metavar="编号",
+@click.option("--publication", "number", type=INTEGER, default=None, metavar="编号",
               help="导出第几号发布（默认为最新一次）。")
-@click.option("--since", type=int, default=None, metavar="编号",
+@click.option("--since", type=INTEGER, default=None, metavar="编号",
               help="变化清单与第几号发布比较（默认为前一次发布；没有前一次时不写变化清单）。")
 @click.option("--with-scores", is_flag=True, help="公示名单中也列出总分（默认只列等次）。")
 @click.option("--issuer", default="", metavar="发布单位",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from .chinese import IntegerRange
 from .round import DEFAULT_DATABASE
 
 db_option = click.option("--db", envvar="KAOHE_DB", default=DEFAULT_DATABASE, show_default=True, metavar="文件或地址",
@@ -13,7 +14,7 @@ db_option = click.option("--db", envvar="KAOHE_DB", default=DEFAULT_DATABASE, sh
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
               help="监听的地址；内网中供其他电脑访问时用 0.0.0.0，并用 --allowed-host 写明访问用的主机名或 IP。")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), metavar="端口")
+@click.option("--port", default=8000, show_default=True, type=IntegerRange(1, 65535), metavar="端口")
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="主机名",
               help="浏览器地址栏中用的主机名或 IP，如 kaohe.zjb.gov 或 10.1.2.3；可写多次。")
 @click.option("--secure-cookies", is_flag=True,

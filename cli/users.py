@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .chinese import Choice
 from .options import json_option
 from .round import _emit
 from .serve import db_option
@@ -53,7 +54,7 @@ def users_group(ctx: click.Context, db: str, by: str | None) -> None:
 
 @users_group.command()
 @click.argument("name", metavar="用户名")
-@click.option("--role", required=True, type=click.Choice(ROLES), help="角色：单位、考核组、牵头部门、考核办、管理员。")
+@click.option("--role", required=True, type=Choice(ROLES), help="角色：单位、考核组、牵头部门、考核办、管理员。")
 @click.option("--round", "round_code", default="", metavar="轮次", help="用户所属的考核轮次（管理员以外必填）。")
 @click.option("--unit", default="", metavar="单位", help="单位用户所属的被考核单位。")
 @click.option("--group", default="", metavar="考核组", help="考核组用户所属的考核组。")

@@ -110,7 +110,7 @@ def test_evidence_problems_from_several_files_are_all_reported(tmp_path):
 def test_usage_error_exits_2():
     result = run("score", WENZHOU)
     assert result.exit_code == 2
-    assert result.stderr.endswith("错误：缺少参数 'EVIDENCE...'.\n")
+    assert result.stderr.endswith("错误：缺少参数 EVIDENCE...。\n")
 
 
 def test_internal_error_exits_3_without_traceback(monkeypatch):

@@ -161,14 +161,14 @@ def test_an_extends_name_too_long_for_the_file_system(tmp_path):
 def test_click_usage_errors_are_chinese():
     unknown = run("scor", WENZHOU)
     assert unknown.exit_code == 2
-    assert unknown.stderr == ("用法: kaohe [选项] 命令 [参数]...\n查看帮助：kaohe --help\n\n"
-                              "错误：没有命令 scor。 是否应为 'score'？\n")
+    assert unknown.stderr == ("用法：kaohe [选项] 命令 [参数]...\n请运行 kaohe --help 查看帮助。\n\n"
+                              "错误：没有命令 scor。是否应为 score？\n")
     option = run("score", WENZHOU, SAMPLE, "--unit")
     assert option.exit_code == 2
     assert option.stderr.endswith("错误：选项 --unit 后面需要一个值。\n")
     missing = run("score")
-    assert missing.stderr == ("用法: kaohe score [选项] RULESET EVIDENCE...\n查看帮助：kaohe score --help\n\n"
-                              "错误：缺少参数 'RULESET'.\n")
+    assert missing.stderr == ("用法：kaohe score [选项] RULESET EVIDENCE...\n请运行 kaohe score --help 查看帮助。\n\n"
+                              "错误：缺少参数 RULESET。\n")
     assert "显示本帮助并退出。" in run("score", "--help").stdout
 
 
