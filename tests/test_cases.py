@@ -31,8 +31,12 @@ def copy_rulesets(tmp_path):
     return tmp_path / "wenzhou-2014"
 
 
+BUNDLED = sorted(path.parent.name for path in ROOT.glob("*/ruleset.yaml"))
+
+
 def test_every_bundled_ruleset_ships_passing_cases():
-    for name in ("national-2013", "wenzhou-2014", "hubei-2014", "hubei-2015"):
+    assert {"national-2013", "wenzhou-2014", "hubei-2014", "hubei-2015"} <= set(BUNDLED)
+    for name in BUNDLED:
         files = case_files(ROOT / name)
         assert files, name
         ruleset = load_ruleset(ROOT / name)
