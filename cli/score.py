@@ -16,6 +16,7 @@ from kaohe.engine import (
     summary_text,
 )
 from kaohe.engine.extends import chain_files
+from kaohe.engine.loading import OLD_SPREADSHEET_SUFFIXES
 from kaohe.engine.methods import needs_cohort
 from kaohe.engine.render.files import refuse_overlap
 from kaohe.engine.render.json import dumps
@@ -33,8 +34,10 @@ def evidence_paths(arguments: tuple[Path, ...]) -> list[Path]:
     paths, empty = [], []
     for argument in arguments:
         if argument.is_dir():
+            # .xls/.et files are taken too, so that each is refused by name ("请另存为 .xlsx") rather than skipped
             found = sorted(p for p in argument.iterdir()
-                           if p.suffix.lower() in EVIDENCE_SUFFIXES and not p.name.startswith((".", "~$")))
+                           if p.suffix.lower() in EVIDENCE_SUFFIXES + tuple(OLD_SPREADSHEET_SUFFIXES)
+                           and not p.name.startswith((".", "~$")))
             if not found:
                 empty.append(Problem(Location(str(argument)), "文件夹中没有填报材料（.yaml、.yml、.json、.xlsx 文件）",
                                      "请确认文件夹选对了；填报材料的扩展名应为 .yaml、.yml、.json 或 .xlsx"))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KaoheError, Location, Problem, Problems, did_you_mean
-from .fields import Fields, describe
+from .fields import Fields, describe, full_stop_problem, half_width, number_text
 from .linked import results_value
 from .loading import location_of, parse_text, read_document
 from .model import (
@@ -259,7 +259,7 @@ def _converted(item: Item, value: Any, typed: Any) -> str:
     """填报8500万元，折合0.85亿元: said where a value written in another unit of the family was converted."""
     if not (isinstance(value, str) and isinstance(typed, Decimal) and item.unit):
         return ""
-    parts = split(value.strip())
+    parts = split(half_width(value).strip())
     if parts is None or parts[1] in ("", item.unit):
         return ""
     return f"填报{format_points(parts[0])}{parts[1]}，折合{format_points(typed)}{item.unit}"
@@ -303,8 +303,12 @@ def _typed(item: Item, value: Any, where: Location, problems: Problems, warnings
     elif kind == "count":
         if isinstance(value, list):
             return len(value)  # a list of the missing elements or events counts itself
-        if isinstance(value, Decimal) and value >= 0 and value == value.to_integral_value():
-            return int(value)
+        counted = _count_text(item, value) if isinstance(value, str) else value
+        if isinstance(counted, Decimal) and counted >= 0 and counted == counted.to_integral_value():
+            return int(counted)
+        if isinstance(value, str) and full_stop_problem(value):
+            problems.add(where, full_stop_problem(value))
+            return None
         problems.add(where, f"应填不小于0的整数（个数、次数），实际为{describe(value)}")
     elif kind == "number":
         return _number(item, value, where, problems, warnings=warnings)
@@ -313,13 +317,21 @@ def _typed(item: Item, value: Any, where: Location, problems: Problems, warnings
     return None
 
 
+def _count_text(item: Item, text: str) -> Decimal | None:
+    """A count typed as text: "12", "１２", or with what the item counts in ("１２家" where counted: 家);
+    None for anything else."""
+    parts = split(half_width(text).strip())
+    counted = getattr(item.params, "counted", "")
+    return parts[0] if parts is not None and parts[1] in {"", item.unit, counted} else None
+
+
 def _ratio(item: Item, value: Any, where: Location, problems: Problems) -> tuple[int, int] | None:
     """Two counts: {满意: 812, 参评: 1000} or "812/1000"; the part never more than the whole, the whole above 0."""
     p = item.params
     named = f"{item.id}「{item.title}」"
     expected = f"应填 {{{p.numerator}: 整数, {p.denominator}: 整数}}，或写成“812/1000”"
-    if isinstance(value, str) and value.count("/") == 1:
-        texts = [t.strip() for t in value.split("/")]
+    if isinstance(value, str) and half_width(value).count("/") == 1:
+        texts = [half_width(t).strip() for t in half_width(value).split("/")]
         try:
             pair = [Decimal(t) for t in texts]
         except InvalidOperation:
@@ -389,8 +401,11 @@ def _number(item: Item, value: Any, where: Location, problems: Problems, what: s
     number = value
     named = f"{item.id}「{item.title}」"
     written = ""  # the unit the clerk wrote after the number, if any
-    if isinstance(value, str):  # "93.5%" or "8500万元" as typed by a clerk
-        text = value.strip()
+    if isinstance(value, str):  # "93.5%" or "8500万元" as typed by a clerk, full-width ("９３．５％") too
+        text = half_width(value).strip()
+        if full_stop_problem(text):
+            problems.add(where, f"{named}的{what}{full_stop_problem(value)}")
+            return None
         parts = split(text)
         if parts is not None and parts[1] in ("", item.unit):
             number, written = parts
@@ -476,7 +491,7 @@ def _attribute(attribute, e: Fields, spec: FactSpec) -> Any:
         number = raw
         if isinstance(raw, str):
             try:
-                number = Decimal(raw.strip())
+                number = Decimal(half_width(raw).strip())
             except InvalidOperation:
                 number = None
         whole = attribute.type == "count"
@@ -505,13 +520,16 @@ def _fact(spec: FactSpec, raw: Any, where: Location, problems: Problems) -> Any:
             return raw in YES
         problems.add(where, f"应填 是/否（true/false），实际为{describe(raw)}")
     elif spec.kind == "number":
-        if isinstance(raw, Decimal) and not isinstance(raw, bool):
-            return raw
-        problems.add(where, f"应为数字，实际为{describe(raw)}")
+        number = number_text(raw) if isinstance(raw, str) else raw  # "９" typed with a Chinese input method
+        if isinstance(number, Decimal) and not isinstance(number, bool):
+            return number
+        problems.add(where, (isinstance(raw, str) and full_stop_problem(raw)) or f"应为数字，实际为{describe(raw)}")
     elif spec.kind == "count":
-        if isinstance(raw, Decimal) and raw >= 0 and raw == raw.to_integral_value():
-            return int(raw)
-        problems.add(where, f"应填不小于0的整数，实际为{describe(raw)}")
+        number = number_text(raw) if isinstance(raw, str) else raw
+        if isinstance(number, Decimal) and number >= 0 and number == number.to_integral_value():
+            return int(number)
+        problems.add(where, (isinstance(raw, str) and full_stop_problem(raw))
+                     or f"应填不小于0的整数，实际为{describe(raw)}")
     elif spec.kind == "events":
         if not isinstance(raw, list):
             problems.add(where, f"应为事件列表（没有事件时写 []），实际为{describe(raw)}")

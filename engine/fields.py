@@ -7,6 +7,7 @@ expected, and a close-name hint for unknown keys.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -34,6 +35,57 @@ def describe(value: Any) -> str:
     if isinstance(value, dt.date):
         return f"日期 {value.isoformat()}"
     return type(value).__name__
+
+
+# What a Chinese input method types in place of ASCII: full-width digits, point, percent, signs, slash and space.
+# The ideographic full stop 。 is not among them: "93。5" is refused (see full_stop_problem), never read as 93.5.
+_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + digit): str(digit) for digit in range(10)},
+                             "．": ".", "％": "%", "－": "-", "\u2212": "-", "＋": "+", "／": "/", "\u3000": " "})
+_PLAIN_NUMBER = re.compile(r"^[-+]?\d{1,18}(?:\.\d{1,18})?$")
+_FULL_STOP = re.compile(r"(\d)\s*。\s*(\d)")
+
+
+def half_width(text: str) -> str:
+    """"９３．５％" → "93.5%": full-width digits and signs as typed by a Chinese input method, made ASCII."""
+    return text.translate(_HALF_WIDTH)
+
+
+def number_text(text: str) -> Decimal | None:
+    """A number written as text ("９３．５", " 12 ") as Decimal; None when the text is not just a number."""
+    plain = half_width(text).strip()
+    return Decimal(plain) if _PLAIN_NUMBER.match(plain) else None
+
+
+def full_stop_problem(text: str) -> str:
+    """Why "93。5" is refused ('' for any other text): the full stop 。 is not a decimal point."""
+    plain = half_width(text).strip()
+    if not _FULL_STOP.search(plain):
+        return ""
+    meant = _FULL_STOP.sub(r"\1.\2", plain)
+    return f"“{text.strip()}”中的“。”是句号，不是小数点：若指 {meant}，请把“。”改为小数点“.”"
+
+
+# Dates with the year first are unambiguous: 2014年7月29日, 2014年07月29日, 2014-7-29, 2014.7.29, 2014/7/29.
+# A date with the year last (7/29/2014, 29.7.2014) could be month-first or day-first, so it is refused.
+_DATE = re.compile(r"^(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?|([-./])(\d{1,2})\4(\d{1,2}))$")
+_YEAR_LAST = re.compile(r"^\d{1,2}([-./])\d{1,2}\1\d{4}$")
+DATE_FORMS = "日期写作 2014-07-29、2014年7月29日 或 2014.7.29（年份在前）"
+
+
+def date_text(text: str) -> dt.date | str | None:
+    """A date written as text: the date, a problem (a day that does not exist), or None when it is not a date."""
+    plain = half_width(text).strip()
+    found = _DATE.match(plain)
+    if not found:
+        if _YEAR_LAST.match(plain):
+            return f"日期“{text.strip()}”的年份写在最后，分不清哪个是月、哪个是日"
+        return None
+    year, month, day = found.group(1), found.group(2) or found.group(5), found.group(3) or found.group(6)
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return f"日期“{text.strip()}”不存在（{int(year)} 年 {int(month)} 月没有 {int(day)} 日）" \
+            if 1 <= int(month) <= 12 else f"日期“{text.strip()}”不存在（没有 {int(month)} 月）"
 
 
 def strict_problems() -> Problems:
@@ -111,8 +163,11 @@ class Fields:
         value = self.raw(key, default, "数字")
         if value is None:
             return None
+        if isinstance(value, str) and number_text(value) is not None:
+            value = number_text(value)  # "９" typed with a Chinese input method
         if isinstance(value, bool) or not isinstance(value, Decimal):
-            self.problems.add(self.where(key), f"应为数字，实际为{describe(value)}")
+            self.problems.add(self.where(key), full_stop_problem(value) if isinstance(value, str)
+                              and full_stop_problem(value) else f"应为数字，实际为{describe(value)}")
             return None
         if minimum is not None and value < minimum:
             self.problems.add(self.where(key), f"数值 {value} 小于允许的最小值 {minimum}")
@@ -147,7 +202,14 @@ class Fields:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        self.problems.add(self.where(key), f"应为日期（如 2014-07-29），实际为{describe(value)}")
+            parsed = date_text(value)
+            if isinstance(parsed, dt.date):
+                return parsed
+            if parsed:
+                self.problems.add(self.where(key), parsed, DATE_FORMS)
+                return None
+        self.problems.add(self.where(key), f"应为日期（如 2014-07-29），实际为{describe(value)}",
+                          DATE_FORMS if isinstance(value, str) else "")
         return None
 
     def choice(self, key: str, choices: Iterable[str], default: Any = _MISSING) -> str:

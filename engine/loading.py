@@ -345,11 +345,30 @@ def refuse_old_office(raw: bytes, shown: str) -> None:
                                   "请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再提交")])
 
 
+# Spreadsheets kaohe cannot read, whatever is inside: an .xls may be the old binary format, a web page or text that
+# another system exported under that name; .et/.ett are WPS's own; .xlsb is Excel's binary workbook.
+OLD_SPREADSHEET_SUFFIXES = {".xls": "Excel/WPS 表格文件（.xls）", ".xlt": "Excel 模板文件（.xlt）",
+                            ".et": "WPS 表格文件（.et）", ".ett": "WPS 表格模板文件（.ett）",
+                            ".xlsb": "Excel 二进制工作簿（.xlsb）"}
+SAVE_AS_XLSX = "请另存为 .xlsx（Excel 工作簿）"
+
+
+def refuse_old_spreadsheet(path: Path | str) -> None:
+    """A spreadsheet named .xls, .et … refused by its name: read as YAML it would fail as 'not UTF-8'."""
+    kind = OLD_SPREADSHEET_SUFFIXES.get(Path(path).suffix.lower())
+    if kind:
+        raise KaoheError([Problem(Location(str(path)), f"这是 {kind}，kaohe 读不了：{SAVE_AS_XLSX}",
+                                  "在 Excel 或 WPS 中打开它，用“另存为”选择文件类型“Excel 工作簿（*.xlsx）”，"
+                                  "再提交另存后的 .xlsx 文件")])
+
+
 def read_document(path: Path | str) -> tuple[Any, str]:
     """Read a YAML/JSON file: (data, sha256 of its bytes). UTF-8 with or without BOM, or UTF-16 with BOM."""
     shown = str(path)
     raw = read_bytes(path)
-    refuse_old_office(raw, shown)
+    if Path(path).suffix.lower() == ".xls" or Path(path).suffix.lower() not in OLD_SPREADSHEET_SUFFIXES:
+        refuse_old_office(raw, shown)  # an .et or .xlt is named as what it is, just below
+    refuse_old_spreadsheet(path)
     if raw.startswith(b"PK\x03\x04"):
         raise KaoheError([Problem(Location(shown), "这是一个压缩包或 Excel 工作簿，而不是 YAML/JSON 文件",
                                   "填好的填报表请保存为 .xlsx 扩展名")])

@@ -34,6 +34,40 @@ def counted_events(events: tuple[Event, ...], kinds: tuple[str, ...], ruleset: R
             and all(passes(e, test) for test in where)]
 
 
+def outside_period(event: Event, ruleset: Ruleset) -> str:
+    """Why a dated event is not counted this year, in words ('' when it is within the counted period):
+    （在考核期 2014-01-01 至 2014-12-31、结果公布前 2015-03-31 之后，不计入本年度）. Same bounds as counted_events."""
+    period = ruleset.period
+    last = period.events_until or period.end
+    if event.date is None or period.start <= event.date <= last:
+        return ""
+    span = f"考核期 {period.start} 至 {period.end}"
+    if event.date < period.start:
+        return f"在{span} 之前，不计入本年度"
+    until = f"、结果公布前 {period.events_until}" if period.events_until and period.events_until != period.end else ""
+    return f"在{span}{until} 之后，不计入本年度"
+
+
+def excluded_events(ruleset: Ruleset, evidence: Evidence,
+                    fact: str | None = None) -> tuple[tuple[str, Event, str], ...]:
+    """(fact name, event, why) of each event given that counted_events leaves out for its date: what it counts is
+    unchanged, this says what it did not count and why. `fact`: only that fact's events."""
+    out = []
+    for spec in ruleset.facts:
+        events = evidence.facts.get(spec.name)
+        if spec.kind != "events" or not events or (fact is not None and spec.name != fact):
+            continue
+        out += [(spec.name, e, why) for e in events if (why := outside_period(e, ruleset))]
+    return tuple(out)
+
+
+def excluded_text(events: tuple[Event, ...] | list[Event], kinds: tuple[str, ...], ruleset: Ruleset) -> str:
+    """未计入1起：2015-04-02 一般 某事故（在考核期 … 之后，不计入本年度）; '' when none is left out for its date."""
+    out = [f"{e.date} {e.kind} {e.title}".strip() + f"（{why}）" for e in events
+           if (not kinds or e.kind in kinds) and (why := outside_period(e, ruleset))]
+    return f"未计入{len(out)}起：{'；'.join(out)}" if out else ""
+
+
 def listed(events: list[Event]) -> str:
     """2014-03-01 较大 某某事故；…"""
     return "；".join(f"{e.date or '日期未填'} {e.kind} {e.title}".strip() for e in events)
@@ -61,6 +95,8 @@ def item_value(item: Item, ruleset: Ruleset, evidence: Evidence):
         if item.value_kind == "records":  # the method names each record itself
             return tuple(events), "", ""
         found = f"计入{len(events)}起（{listed(events)}）" if events else ""
+        left_out = excluded_text(evidence.facts[item.events.fact], item.events.kinds, ruleset)
+        found = "；".join(x for x in (found, left_out) if x)
         return (Decimal(len(events)) if item.value_kind == "number" else len(events)), found, ""
     source = item.value_of or item.id
     entry = evidence.entries.get(source)
@@ -88,8 +124,10 @@ def condition_holds(cond: Condition, ruleset: Ruleset, evidence: Evidence) -> tu
         events = counted_events(value, cond.events.kinds if cond.events else (), ruleset,
                                 cond.events.where if cond.events else ())
         op, threshold = (cond.op, cond.threshold) if cond.op else (">=", Decimal(1))
+        left_out = excluded_text(value, cond.events.kinds if cond.events else (), ruleset)
         return (compare(Decimal(len(events)), op, threshold),
-                f"{spec.title}：计入{len(events)}起" + (f"（{listed(events)}）" if events else ""))
+                f"{spec.title}：计入{len(events)}起" + (f"（{listed(events)}）" if events else "")
+                + (f"；{left_out}" if left_out else ""))
     if spec.kind == "yes_no":
         return value == cond.is_value, f"{spec.title}：{'是' if value else '否'}"
     return compare(Decimal(value), cond.op, cond.threshold), f"{spec.title}：{format_points(Decimal(value))}"

@@ -13,6 +13,7 @@ from .methods import needs_cohort
 from .model import Band, Evidence, Item, ItemResult, Quota, Ruleset, Trigger, UnitResult, format_points
 from .outcomes import apply_outcomes
 from .scoring import preconditions, weight
+from .selection import excluded_events
 from .triggers import last_year
 
 ONE = Decimal(1)
@@ -61,6 +62,10 @@ class SelfCheck:
     unjudged: tuple[str, ...] = ()  # outcome rules that read last year's grade, which the evidence does not give
     quota: Quota | None = None  # the grade's quota (优秀比例不超过30%): settled among all units, not here
     factors: dict = field(default_factory=dict)  # item id → what one point of it brings to the total, where not 1
+    unscored: tuple[ItemResult, ...] = ()  # the unit's own leaves not scored yet (a value or a fact missing): 0 now
+    lowering_values: tuple[ItemResult, ...] = ()  # missing values whose giving can lower the score (deductions …)
+    outcome_facts: tuple[str, ...] = ()  # missing facts an outcome rule reads: a veto or downgrade could fire
+    excluded_events: tuple = ()  # (fact name, event, why) of events given but outside the counted period
 
     @property
     def warnings(self) -> tuple:
@@ -71,6 +76,18 @@ class SelfCheck:
     def ready(self) -> bool:
         """Nothing the unit itself must give is missing: it can submit."""
         return not (self.missing_values or self.missing_facts or self.missing_files)
+
+    @property
+    def unscored_points(self) -> Decimal:
+        """What the unit's own unscored items can still add to the total, at most (they count 0 now)."""
+        return sum((r.item.cap * self.factors.get(r.item.id, ONE) for r in self.unscored if not r.item.penalty),
+                   Decimal(0))
+
+    @property
+    def can_lower(self) -> bool:
+        """Whether giving what is missing can take points off or lower the grade: a deduction, a precondition, a
+        veto or downgrade that reads a missing fact."""
+        return bool(self.lowering or self.lowering_values or self.outcome_facts)
 
     @property
     def pending_points(self) -> Decimal:
@@ -113,11 +130,17 @@ def self_check(ruleset: Ruleset, evidence: Evidence) -> SelfCheck:
                             key=lambda h: (-h.gain, _order(ruleset, h.item.item.id))))
     readers = tuple((name, _readers(ruleset, name)) for name in missing_facts)
     lowering = tuple(name for name in missing_facts if _can_lower(ruleset, name))
+    unscored = tuple(r for r in leaves if r.score is None and not r.not_applicable and not _pending(r))
+    read_by_conditions = {c.item for item in ruleset.all_items() for c in item.zero_if if c.item}
+    lowering_values = tuple(r for r in missing_values if r.item.penalty or r.item.id in read_by_conditions)
+    outcome_facts = tuple(name for name in missing_facts
+                          if any(name in trigger_facts(rule.trigger) for rule in ruleset.outcomes))
     return SelfCheck(result, missing_values, missing_facts, missing_files, differences, cohort, next_grade, blocked,
                      headroom, pending, readers, lowering,
                      not_applicable=tuple(r for r in leaves if r.not_applicable),
                      unjudged=_unjudged(ruleset, evidence, result.grade), quota=_quota(ruleset, result),
-                     factors=factors)
+                     factors=factors, unscored=unscored, lowering_values=lowering_values,
+                     outcome_facts=outcome_facts, excluded_events=excluded_events(ruleset, evidence))
 
 
 def reads_last_year(trigger: Trigger) -> bool:

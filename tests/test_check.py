@@ -36,7 +36,8 @@ def test_the_report_text():
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[1:5] == [
-        "暂定总分 81.5，暂定等次 B（有未能评分的项目，实际可能更低）",
+        # a missing value counts 0 now: filling it can only raise the total (it was worded "实际可能更低")
+        "暂定总分 81.5，暂定等次 B（有未能评分的项目，现按0分计，补填后总分只会增加，最多增加4分）",
         "定级：总分81.5分（不取舍），80-89分为B级（即80分及以上、低于90分），定为B",
         "自评总分 84 分，按细则计算为 81.5 分，相差 2.5 分。",
         "注意：二.5 按名次计分，须与其他单位一起排名；自查时按第1名计，实际得分可能更低。",
@@ -46,6 +47,9 @@ def test_the_report_text():
     assert ("  一.7 地表水Ⅲ类以上水质比例：自评3分，按细则计2.5分 —— 目标≥64%，实际63%，低于目标1个百分点，"
             "每低1个百分点扣0.5分，得2.5分") in lines
     assert "升到A：总分达到90分，还差8.5分。" in lines
+    next_line = lines[lines.index("升到A：总分达到90分，还差8.5分。") + 1]
+    assert next_line == ("尚未评分的项目现按0分计，最多可增加4分（本单位未能评分1项4分）："
+                         "即使全部得满分，也还差4.5分，须在已失分的项目上提高。")
 
 
 def test_a_ready_unit_at_the_top_exits_0():

@@ -225,7 +225,7 @@ def test_check_says_why_the_unit_cannot_submit_yet(tmp_path):
     result = check(without_others("09-苍南县.yaml", tmp_path))
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[1] == "暂定总分 66.5，暂定等次 C（有未能评分的项目，实际可能更低）"
+    assert lines[1] == "暂定总分 66.5，暂定等次 C（有未能评分的项目，现按0分计，补填后总分只会增加，最多增加4分）"
     start = lines.index("缺少填报值（1项，评分时列为“未能评分”，不会按0分计）：")
     assert lines[start:start + 12] == [
         "缺少填报值（1项，评分时列为“未能评分”，不会按0分计）：",

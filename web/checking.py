@@ -11,6 +11,7 @@ from kaohe.engine import KaoheError, Location, Problem, Ruleset, evidence_from_d
 from kaohe.engine.evidence import WORKBOOK_SUFFIXES
 from kaohe.engine.loading import read_document
 from kaohe.engine.model import PROVIDERS
+from kaohe.engine.render.check import unscored_line
 from kaohe.engine.selfcheck import SelfCheck, self_check
 from kaohe.round.actions import drop_others as set_aside_others  # the submission's own rule, not a copy
 from kaohe.round.models import Round
@@ -145,7 +146,7 @@ def _describe(checked: UploadCheck, ruleset: Ruleset, report: SelfCheck) -> None
                                 f"{d.item.reason}") for d in report.differences]
     if report.next_grade:
         n = report.next_grade
-        checked.next_grade = f"升到{n.grade}：{n.threshold}，还差{format_points(n.needed)}分。"
+        checked.next_grade = f"升到{n.grade}：{n.threshold}，还差{format_points(n.needed)}分。" + unscored_line(report)
         checked.headroom = [Line(f"{h.item.item.id} {h.item.item.title}",
                                  f"还可增加{format_points(h.points)}分（现{format_points(h.item.score)}/"
                                  f"{format_points(h.item.item.points)}）—— {h.item.reason}")

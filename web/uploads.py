@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.text import get_valid_filename
 
-from kaohe.engine.loading import OLE_SIGNATURE
+from kaohe.engine.loading import OLD_SPREADSHEET_SUFFIXES, OLE_SIGNATURE, SAVE_AS_XLSX
 
 SUFFIXES = {".xlsx": "填好的填报表", ".yaml": "YAML 材料", ".yml": "YAML 材料", ".json": "JSON 材料"}
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -43,11 +43,13 @@ def _name(original: str) -> str:
 
 def check_type(name: str, head: bytes) -> None:
     suffix = Path(name).suffix.lower()
+    if suffix in OLD_SPREADSHEET_SUFFIXES:
+        raise Refused(f"不接受这种文件（{suffix}）：{SAVE_AS_XLSX}后再上传")
     if suffix not in SUFFIXES:
         raise Refused(f"不接受这种文件（{suffix or '没有扩展名'}）："
                       "请上传填好的填报表 .xlsx，或 YAML（.yaml）、JSON（.json）材料")
     if head.startswith(OLE_SIGNATURE):
-        raise Refused("这是旧版 Excel/WPS 的 .xls 文件：请在 Excel 或 WPS 中“另存为” .xlsx 后再上传")
+        raise Refused(f"这是旧版 Excel/WPS 的 .xls 文件：{SAVE_AS_XLSX}后再上传")
     if suffix == ".xlsx" and not head.startswith(ZIP_SIGNATURE):
         raise Refused("文件扩展名是 .xlsx，但内容不是 Excel 工作簿：请上传用 kaohe 填报表填好的 .xlsx 文件")
     if suffix != ".xlsx" and head.startswith(ZIP_SIGNATURE):  # other binary content: the engine's own messages

@@ -17,7 +17,7 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
     own_unscored = check.missing_values or check.missing_facts
     lines = [f"{r.unit} 自查结果 — {ruleset.title}（版本 {ruleset.version}）",
              f"暂定总分 {format_points(r.total)}，暂定等次 {r.grade}"
-             + ("（有未能评分的项目，实际可能更低）" if own_unscored
+             + (_open_words(check) if own_unscored
                 else f"（{len(check.pending)}项待评定，尚未计入）" if check.pending else ""),
              f"定级：{r.grade_reason}"]
     if r.evidence.self_total is not None and r.evidence.self_total != r.total:
@@ -60,6 +60,7 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
         lines.append(f"缺少佐证材料（{len(check.missing_files)}项）：")
         lines += [f"  {x.item.id} {x.item.title}：需提交 {'、'.join(x.item.materials)}" for x in check.missing_files]
     lines += _pending_lines(check)
+    lines += _excluded_lines(check)
     if check.warnings:
         lines += ["", f"请核对以下填报值（{len(check.warnings)}项提醒，不影响报送）："]
         lines += [f"  提醒：{_warning(w)}" for w in check.warnings]
@@ -79,6 +80,8 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
         if by_key:  # such a rule stops firing once the key items score enough: the sum above assumes it stays
             lines.append(f"（按已触发的“{'、'.join(by_key)}”计算；关键项得分达到要求后该规则不再触发，"
                          f"所需分数可能更少。）")
+        if unscored_line(check):
+            lines.append(unscored_line(check))
         if check.headroom:
             lines.append("还有失分的项目（按可增加的分数排列）：")
             for h in check.headroom:
@@ -99,6 +102,47 @@ def check_text(ruleset: Ruleset, check: SelfCheck) -> str:
         lines.append(f"已触发：{fired.rule.title}（依据：{ruleset.cite(fired.rule.citation)}）— {fired.detail}{then}")
     lines += ["", check.verdict()]
     return "\n".join(lines) + "\n"
+
+
+def _open_words(check: SelfCheck) -> str:
+    """What the missing values and facts can still do to the provisional total: unscored items count 0 now, so
+    filling them can only raise it; a missing fact (or a deduction's value) can lower it, by a deduction, a veto or
+    a downgrade."""
+    shown = _about if check.factors else format_points
+    points = check.unscored_points
+    rise = f"有未能评分的项目，现按0分计，补填后总分只会增加，最多增加{shown(points)}分" if points > 0 else ""
+    what = "、".join(x for x, found in (("缺少的事实", check.lowering or check.outcome_facts),
+                                         ("扣分项的填报值", check.lowering_values)) if found)
+    if check.can_lower:
+        fall = f"{what}补报后可能扣分或触发否决、降级，实际可能更低"
+        return f"（{rise.replace('只会增加', '可能增加')}；{fall}）" if rise else f"（{fall}）"
+    return f"（{rise}）" if rise else "（有未能评分的项目）"
+
+
+def unscored_line(check: SelfCheck) -> str:
+    """Whether the points not scored yet (the unit's own and those others provide) could reach the next grade."""
+    n = check.next_grade
+    shown = _about if check.factors else format_points
+    own, others = check.unscored_points, check.pending_points
+    if n is None or n.needed <= 0 or own + others <= 0:
+        return ""
+    parts = ([f"本单位未能评分{len(check.unscored)}项{shown(own)}分"] if own > 0 else []) + (
+        [f"待评定{len(check.pending)}项{shown(others)}分"] if others > 0 else [])
+    total = own + others
+    if total >= n.needed:
+        reach = f"这些项目再得{format_points(n.needed)}分即可升到{n.grade}"
+    else:
+        reach = f"即使全部得满分，也还差{shown(n.needed - total)}分，须在已失分的项目上提高"
+    return f"尚未评分的项目现按0分计，最多可增加{shown(total)}分（{'、'.join(parts)}）：{reach}。"
+
+
+def _excluded_lines(check: SelfCheck) -> list[str]:
+    """Events given but outside the counted period: listed with why, never dropped without a word."""
+    if not check.excluded_events:
+        return []
+    lines = [f"未计入的事件（{len(check.excluded_events)}起，日期不在本年度计入的期间内）："]
+    lines += [f"  {f'{e.date} {e.kind} {e.title}'.strip()}（{why}）" for _, e, why in check.excluded_events]
+    return lines
 
 
 def _warning(problem) -> str:
@@ -172,6 +216,9 @@ def check_document(ruleset: Ruleset, check: SelfCheck) -> dict:
         document["not_applicable"] = [x.item.id for x in check.not_applicable]
     if any(reads_last_year(rule.trigger) for rule in ruleset.outcomes):
         document["unjudged"] = list(check.unjudged)
+    if check.excluded_events:  # only when some event was left out, so other documents keep their bytes
+        document["excluded_events"] = [{"fact": name, "date": str(e.date), "kind": e.kind, "title": e.title,
+                                        "reason": why} for name, e, why in check.excluded_events]
     if ruleset.grading.quotas:
         document["quota"] = None if check.quota is None else {"label": check.quota.label,
                                                               "text": quota_text(check.quota)}
