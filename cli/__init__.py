@@ -1,6 +1,7 @@
 """The `kaohe` command line. `run` is the installed entry point."""
 from __future__ import annotations
 
+import signal
 import sys
 
 # Nothing is written before a command runs, so an interrupt while importing or parsing leaves everything as it was too
@@ -27,3 +28,7 @@ def run() -> None:
     except KeyboardInterrupt:  # outside a command (while parsing its options); inside, the command says more
         print(INTERRUPTED, file=sys.stderr)
         sys.exit(130)
+    finally:
+        # The command is over: a Ctrl-C during the interpreter's shutdown would otherwise kill it silently with the
+        # default handler (exit status -2) after everything was written and said.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
