@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass
 
 from .model import (
     ATTRIBUTE_TYPES,
-    AttributeTest,
     Condition,
     EventSelection,
     FactSpec,
@@ -16,6 +15,7 @@ from .model import (
     Trigger,
 )
 from .model import format_points as pts
+from .selection import COMPARISON_WORDS, attribute_test_text, fact_title
 
 PARAM_NAMES = {
     "per": "每项（每步）分值", "step": "步长", "base": "基准分", "up": "每步加分", "down": "每步减分",
@@ -26,7 +26,6 @@ PARAM_NAMES = {
 }
 TAKE_WORDS = {"average": "平均总分", "share": "等次为{grade}的比例", "count": "等次为{grade}的个数"}
 CHECKLIST_KINDS = {"faults": "扣分清单", "gains": "加分清单"}
-COMPARISON_WORDS = {">=": "不少于", ">": "多于", "<=": "不超过", "<": "少于"}
 
 
 @dataclass(frozen=True)
@@ -73,17 +72,6 @@ def _param(key: str, value, unit: str, params: dict | None = None) -> str:
     return _show(value)
 
 
-def attribute_test_text(test: AttributeTest) -> str:
-    """responsible 为是；deaths 不少于2；sector 为工业."""
-    if test.op:
-        return f"{test.name} {COMPARISON_WORDS.get(test.op, test.op)}{pts(test.threshold)}"
-    if isinstance(test.equals, bool):
-        return f"{test.name} 为{'是' if test.equals else '否'}"
-    return f"{test.name} 为{test.equals}"
-
-
-def _fact_title(ruleset: Ruleset, name: str) -> str:
-    return next((f.title for f in ruleset.facts if f.name == name), name)
 
 
 def selection_text(selection: EventSelection | None, ruleset: Ruleset) -> str:
@@ -92,7 +80,7 @@ def selection_text(selection: EventSelection | None, ruleset: Ruleset) -> str:
         return "无"
     inside = "；".join(part for part in ("、".join(selection.kinds),
                                          "，".join(attribute_test_text(t) for t in selection.where)) if part)
-    return f"{_fact_title(ruleset, selection.fact)}（{inside}）" if inside else _fact_title(ruleset, selection.fact)
+    return f"{fact_title(ruleset, selection.fact)}（{inside}）" if inside else fact_title(ruleset, selection.fact)
 
 
 def condition_text(cond: Condition, ruleset: Ruleset) -> str:
@@ -108,9 +96,9 @@ def condition_text(cond: Condition, ruleset: Ruleset) -> str:
         count = f"{pts(cond.threshold)}起" if cond.op else "1起"
         test = f"{selection_text(selection, ruleset)}{COMPARISON_WORDS.get(cond.op, '不少于')}{count}"
     elif cond.is_value is not None:
-        test = f"“{_fact_title(ruleset, cond.fact)}”为{'是' if cond.is_value else '否'}"
+        test = f"“{fact_title(ruleset, cond.fact)}”为{'是' if cond.is_value else '否'}"
     else:
-        test = f"“{_fact_title(ruleset, cond.fact)}”{comparison}"
+        test = f"“{fact_title(ruleset, cond.fact)}”{comparison}"
     return f"{cond.text}（{test}）" if cond.text else test
 
 
@@ -410,9 +398,7 @@ def _rule_text(rule: OutcomeRule, ruleset: Ruleset) -> str:
 
 def simple_triggers(trigger: Trigger) -> list[Trigger]:
     """The simple conditions of a rule, inside all: and any: too."""
-    if trigger.all or trigger.any:
-        return [t for part in trigger.all + trigger.any for t in simple_triggers(part)]
-    return [trigger]
+    return [part for part in trigger.parts() if not (part.all or part.any)]
 
 
 def trigger_facts(trigger: Trigger) -> set[str]:

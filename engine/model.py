@@ -269,6 +269,12 @@ class Trigger:
     grade: tuple[str, ...] = ()  # the grade (after the grade-changing rules) is one of these
     last_year_grade: tuple[str, ...] = ()  # last year's final grade was one of these: 连续两年被评为D级
 
+    def parts(self):
+        """This condition and every one nested in its all/any, depth first."""
+        yield self
+        for part in self.all + self.any:
+            yield from part.parts()
+
 
 @dataclass(frozen=True)
 class OutcomeRule:

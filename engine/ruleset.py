@@ -462,7 +462,7 @@ def _outcome(raw, path: str, problems: Problems, ruleset: Ruleset, source_ids: s
 
 def reads_grade(trigger: Trigger) -> bool:
     """A rule whose condition reads this year's grade: fired after the grade is settled."""
-    return bool(trigger.grade) or any(reads_grade(t) for t in trigger.all + trigger.any)
+    return any(part.grade for part in trigger.parts())
 
 
 def _trigger(w: Fields, ruleset: Ruleset, problems: Problems) -> Trigger:

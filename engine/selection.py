@@ -11,6 +11,18 @@ _OPS = {
 }
 
 
+COMPARISON_WORDS = {">=": "不少于", ">": "多于", "<=": "不超过", "<": "少于"}
+
+
+def attribute_test_text(test: AttributeTest) -> str:
+    """responsible 为是；deaths 不少于2；sector 为工业 — an event attribute's test, as a sheet or a diff words it."""
+    if test.op:
+        return f"{test.name} {COMPARISON_WORDS.get(test.op, test.op)}{format_points(test.threshold)}"
+    if isinstance(test.equals, bool):
+        return f"{test.name} 为{'是' if test.equals else '否'}"
+    return f"{test.name} 为{test.equals}"
+
+
 def compare(value: Decimal, op: str, threshold: Decimal) -> bool:
     return _OPS[op](value, threshold)
 

@@ -144,7 +144,7 @@ def self_check(ruleset: Ruleset, evidence: Evidence) -> SelfCheck:
 
 
 def reads_last_year(trigger: Trigger) -> bool:
-    return bool(trigger.last_year_grade) or any(reads_last_year(t) for t in trigger.all + trigger.any)
+    return any(part.last_year_grade for part in trigger.parts())
 
 
 def _unjudged(ruleset: Ruleset, evidence: Evidence, grade: str) -> tuple[str, ...]:

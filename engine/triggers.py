@@ -48,12 +48,6 @@ def scaled(value: Decimal, op: str) -> int:
     return int((value * SCALE).to_integral_value(rounding=_ROUNDING[op]))
 
 
-def comparisons(node: Comparison | Group) -> list[Comparison]:
-    if isinstance(node, Comparison):
-        return [node]
-    return [c for part in node.parts for c in comparisons(part)]
-
-
 def conditions(ruleset: Ruleset) -> tuple[RuleCondition, ...]:
     out = []
     for index, rule in enumerate(ruleset.outcomes):

@@ -199,15 +199,11 @@ def _last_year(round_: Round, composed: dict[str, Composed], upto: int | None) -
             composed[unit].origins[f"targets › {item_id}"] = target["source"]
 
 
-def _reads_last_year_grade(trigger) -> bool:
-    return bool(trigger.last_year_grade) or any(_reads_last_year_grade(t) for t in trigger.all + trigger.any)
-
-
 def _history(round_: Round, composed: dict[str, Composed], upto: int | None) -> None:
     """Last year's final grade of each unit, from the previous round's final result, where an outcome rule reads it
     (连续两年被评为D级……): the unit does not report it itself."""
     ruleset = ruleset_of(round_)
-    if not any(_reads_last_year_grade(rule.trigger) for rule in ruleset.outcomes):
+    if not any(part.last_year_grade for rule in ruleset.outcomes for part in rule.trigger.parts()):
         return
     final = previous_final(round_, upto)
     if final is None:

@@ -35,7 +35,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..evidence import NOT_APPLICABLE_WORDS
 from ..methods import needs_target
-from ..model import PROVIDERS, Attribute, AttributeTest, FactSpec, Item, Ruleset, format_points
+from ..model import PROVIDERS, Attribute, FactSpec, Item, Ruleset, format_points
+from ..selection import attribute_test_text
 from ..units import accepted, convertible, family
 from .sheet import basis_text
 from .xlsx import (
@@ -92,7 +93,6 @@ FILL_COLOR = PatternFill("solid", fgColor="FFFDE7")
 OTHERS_COLOR = PatternFill("solid", fgColor="E7E6E6")
 OTHERS_FONT = Font(name=FONT_NAME, size=10, color="595959")
 OPEN = Protection(locked=False)
-COMPARISON_WORDS = {">=": "不少于", ">": "多于", "<=": "不超过", "<": "少于"}  # an event attribute's test
 
 
 @dataclass(frozen=True)
@@ -182,14 +182,6 @@ def self_score_range(item: Item) -> tuple[Decimal | None, Decimal | None]:
     return Decimal(0), item.cap
 
 
-def _test_text(test: AttributeTest) -> str:
-    """responsible 为是, deaths 不少于2, as the ruleset comparison shows them."""
-    if test.op:
-        return f"{test.name} {COMPARISON_WORDS.get(test.op, test.op)}{format_points(test.threshold)}"
-    if isinstance(test.equals, bool):
-        return f"{test.name} 为{YES_NO[0] if test.equals else YES_NO[1]}"
-    return f"{test.name} 为{test.equals}"
-
 
 def derived_from(item: Item, ruleset: Ruleset) -> str:
     """Where the value of an item that takes no entry comes from, in words: 按“事件”表中的「生产安全事故」计数
@@ -200,7 +192,8 @@ def derived_from(item: Item, ruleset: Ruleset) -> str:
     spec = next((s for s in ruleset.facts if s.name == selection.fact), None)
     title = spec.title if spec is not None else selection.fact
     how = "评定" if item.method == "awards" else "计数"
-    narrowed = "；".join(filter(None, ["、".join(selection.kinds), "，".join(map(_test_text, selection.where))]))
+    tests = "，".join(map(attribute_test_text, selection.where))
+    narrowed = "；".join(filter(None, ["、".join(selection.kinds), tests]))
     return f"按“{EVENT_SHEET}”表中的「{title}」{how}" + (f"（{narrowed}）" if narrowed else "")
 
 
