@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-import shutil
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
@@ -292,9 +292,14 @@ def test_the_notice_export_shows_what_was_known_at_the_notice(opened, tmp_path):
 @pytest.fixture
 def copy(db, tmp_path):
     """A copy of the round's database, to damage."""
-    close_connections()  # SQLite folds its write-ahead log into the file when the last connection closes
+    close_connections()
     target = tmp_path / "copy.sqlite3"
-    shutil.copyfile(db, target)
+    # SQLite's own backup, not a file copy: what is still in the write-ahead log comes along even if some connection
+    # (another thread's) kept it from being folded into the file; a bare copy then held no round at all
+    source, copied = sqlite3.connect(db), sqlite3.connect(target)
+    source.backup(copied)
+    source.close()
+    copied.close()
     yield str(target)
     close_connections()
 
