@@ -1,6 +1,8 @@
 """kaohe lint RULESET"""
 from __future__ import annotations
 
+import textwrap
+
 import click
 
 from kaohe.engine.lint import lint_path
@@ -22,14 +24,11 @@ def lint(ruleset) -> None:
     findings = lint_path(ruleset)
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
-    if errors:
-        click.echo(f"错误（{len(errors)}）：")
-        for finding in errors:
-            click.echo(f"  {finding}")
-    if warnings:
-        click.echo(f"警告（{len(warnings)}）：")
-        for finding in warnings:
-            click.echo(f"  {finding}")
+    for heading, listed in (("错误", errors), ("警告", warnings)):
+        if listed:
+            click.echo(f"{heading}（{len(listed)}）：")
+            for finding in listed:
+                click.echo(textwrap.indent(str(finding), "  "))
     click.echo(f"{ruleset}：{len(errors)} 个错误，{len(warnings)} 个警告。")
     if errors:
         raise click.exceptions.Exit(1)

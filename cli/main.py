@@ -6,6 +6,7 @@ Exit codes, the same for every verb: 0 done; 1 the inputs have problems
 """
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 
@@ -56,6 +57,9 @@ class KaoheGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("已中断：没有写出任何不完整的结果，输出文件夹保持原样。", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:  # `kaohe lint … | head`: the reader has what it wanted; say nothing more to it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_PROBLEMS)
         except Exception as error:  # noqa: BLE001 - the last line of defence: InternalError and our other bugs
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()

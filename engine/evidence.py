@@ -5,7 +5,10 @@ of declared parts, a count, a number (a rate in % must lie in 0–100), or an
 inspector's judgement with its reason. A value left out or written as null is
 not an error here: the item is reported as unscored, never scored as 0. The unit
 name is required. Every problem is located: file:line:column, a workbook cell, or
-at least the file when the data came without positions.
+at least the file when the data came without positions; its path names things as
+the reader does (指标 一.2「……」 › 填报值, 事实「质量安全事件」第1起 › 日期), and a
+workbook cell's problem says what the cell takes. Evidence filled for another
+ruleset, or for a unit not on the roster, is refused with that one problem alone.
 """
 from __future__ import annotations
 
@@ -45,11 +48,36 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a unit name, tabs and line b
 def load_evidence(path: Path | str, ruleset: Ruleset, rescoring: tuple[str, ...] = ()) -> Evidence:
     """Read and check one evidence file: YAML, JSON or a filled-in workbook. Raises KaoheError with every problem."""
     if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
-        from .workbook import read_workbook  # openpyxl is only loaded when a workbook is given
-        data, digest = read_workbook(path)
-    else:
-        data, digest = read_document(path)
+        data, digest, asks = _workbook(path, ruleset, rescoring)
+        try:
+            return evidence_from_data(data, ruleset, str(path), digest, rescoring, folder=Path(path).parent)
+        except KaoheError as error:
+            raise KaoheError([_asked(p, asks) for p in error.problems]) from None
+    data, digest = read_document(path)
     return evidence_from_data(data, ruleset, str(path), digest, rescoring, folder=Path(path).parent)
+
+
+def read_filled_workbook(path: Path | str, ruleset: Ruleset, rescoring: tuple[str, ...] = ()) -> tuple[Any, str]:
+    """(evidence data, sha256 of the file) of a filled-in workbook, for `evidence_from_data`. Raises KaoheError with
+    the cells that cannot be used, each named as the reader names it and with what the cell takes; or, for a
+    workbook filled for another ruleset or a unit not on the roster, with that one problem alone."""
+    data, digest, _ = _workbook(path, ruleset, rescoring)
+    return data, digest
+
+
+def _workbook(path: Path | str, ruleset: Ruleset, rescoring: tuple[str, ...]) -> tuple[Any, str, dict]:
+    from .workbook import workbook_data  # openpyxl is only loaded when a workbook is given
+    data, digest, problems, asks = workbook_data(path)
+    if problems:  # a workbook filled for another ruleset or unit says only that; else every cell, named
+        mismatch = _mismatch(data, ruleset, rescoring, str(path))
+        raise KaoheError([mismatch] if mismatch else [_asked(_readable(p, ruleset), asks) for p in problems])
+    return data, digest, asks
+
+
+def _asked(problem: Problem, asks: dict[tuple[str, str], str]) -> Problem:
+    """A problem at a workbook's fill-in cell, with what that cell takes as its hint when it has none."""
+    ask = asks.get((problem.location.sheet, problem.location.cell))
+    return replace(problem, hint=f"此格应填：{ask}") if ask and not problem.hint else problem
 
 
 def evidence_from_text(text: str, ruleset: Ruleset, file: str = "<输入>", folder: Path | None = None) -> Evidence:
@@ -71,15 +99,15 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
         raise KaoheError([Problem(location_of(data, fallback=Location(file)),
                                   f"这是 kaohe 输出的结果文件（{data['format']}），不是填报材料",
                                   "评分结果请放在材料文件夹以外；填报材料见 kaohe template 生成的填报表或样例 YAML")])
+    mismatch = _mismatch(data, ruleset, rescoring, file)
+    if mismatch is not None:  # every other finding would follow from it: items, facts, targets of another ruleset
+        raise KaoheError([mismatch])
     problems = Problems()
-    f = Fields(data, "", problems)
+    f = Fields(data, "", problems, at=Location(file))
     unit = f.text("unit")
     if f.has("unit") and (data["unit"] is None or isinstance(data["unit"], str)):
         _check_unit(unit, f.where("unit"), ruleset, problems)
     ruleset_id = f.text("ruleset")
-    if ruleset_id and ruleset_id != ruleset.id and ruleset_id not in rescoring:
-        problems.add(f.where("ruleset"), f'这份材料是按细则 "{ruleset_id}" 填报的，而不是 "{ruleset.id}"',
-                     "请确认选用的细则与填报材料一致")
     leaves = {item.id: item for item in ruleset.leaves()}
     sections = {item.id for item in ruleset.all_items() if item.children}
     entries = {}
@@ -144,9 +172,83 @@ def evidence_from_data(data: Any, ruleset: Ruleset, file: str, digest: str,
     f.raw("year", None)
     f.done()
     if problems:  # a plain dict (a test case, a program's data) has no positions: the file at least
-        raise KaoheError(p if p.location.file else replace(p, location=replace(p.location, file=file))
-                         for p in problems.items)
+        raise KaoheError(_readable(p if p.location.file else replace(p, location=replace(p.location, file=file)),
+                                   ruleset) for p in problems.items)
+    if warnings:
+        evidence = replace(evidence, warnings=tuple(_readable(w, ruleset) for w in warnings))
     return evidence
+
+
+def _mismatch(data: Any, ruleset: Ruleset, rescoring: tuple[str, ...], file: str) -> Problem | None:
+    """The one problem of evidence filled for another ruleset, or for a unit not on this ruleset's roster: told
+    alone, since every item, fact and target it holds would otherwise be refused after it."""
+    if not isinstance(data, dict):
+        return None
+
+    def at(key: str) -> Location:
+        where = location_of(data, key, Location(file))
+        return where if where.file else replace(where, file=file)
+
+    filled = data.get("ruleset")
+    filled = format_points(filled) if isinstance(filled, Decimal) and not isinstance(filled, bool) else filled
+    if isinstance(filled, str) and filled.strip() and filled != ruleset.id and filled not in rescoring:
+        return Problem(at("ruleset"), f"这份材料是按细则“{filled}”填报的，不是所用的细则“{ruleset.id}”",
+                       f"请用细则 {filled} 评分；若应按细则 {ruleset.id} 考核，请用 kaohe template 按本细则重新生成"
+                       "填报表，重新填报")
+    unit = data.get("unit")
+    if (ruleset.units and isinstance(unit, str) and unit.strip() and not CONTROL.search(unit)
+            and len(unit) <= MAX_UNIT_NAME and unit not in ruleset.units):
+        return Problem(at("unit"), f'单位 "{unit}" 不在细则 {ruleset.id} 的被考核单位名单中',
+                       did_you_mean(unit, ruleset.units) or f"名单：{'、'.join(ruleset.units)}")
+    return None
+
+
+# How the keys inside evidence are named to its reader, by where they stand.
+_TOP_KEYS = {"unit": "", "ruleset": "", "values": "填报值", "targets": "备案目标", "facts": "事实",
+             "adjustments": "得分调整", "history": "历年等次", "sample": "样例", "self_total": "自评总分",
+             "note": "备注", "year": "年度"}
+_ENTRY_KEYS = {"value": "填报值", "files": "佐证材料", "self_score": "自评分", "note": "备注", "score": "评分",
+               "reason": "理由", "inspector": "评定人", "results": "结果文件"}
+_TARGET_KEYS = {"value": "目标值", "source": "来源"}
+_ADJUSTMENT_KEYS = {"score": "调整后得分", "reason": "理由", "by": "调整人", "at": "调整时间"}
+_EVENT_KEYS = {"kind": "类型", "date": "日期", "title": "事件名称", "files": "佐证材料"}
+_EVENT = re.compile(r"(.+?)\[(\d+)\]")
+
+
+def readable_path(path: str, ruleset: Ruleset) -> str:
+    """A path inside evidence as its reader names things: "values › 一.2 › value" → "指标 一.2「产品质量监督抽查
+    合格率」 › 填报值", "facts › incidents[1] › date" → "事实「质量安全事件」第1起 › 日期"; other paths as they are."""
+    head, *rest = path.split(" › ")
+    if head in ("values", "targets", "adjustments") and rest:
+        item = ruleset.item(rest[0])
+        named = f"指标 {rest[0]}「{item.title}」" if item is not None else f"指标 {rest[0]}"
+        keys = rest[1:]
+        if head == "values":
+            if keys[:1] == ["value"] and keys[1:2] and keys[1] in ("score", "reason", "inspector", "results"):
+                keys = keys[1:]  # a judged value's score and reason: 指标 … › 评分, not › 填报值 › 评分
+            words = [_ENTRY_KEYS.get(key, key) for key in keys]
+        elif head == "targets":
+            words = ["备案目标", *(_TARGET_KEYS.get(key, key) for key in keys if key != "value")]
+        else:
+            words = ["得分调整", *(_ADJUSTMENT_KEYS.get(key, key) for key in keys)]
+        return " › ".join([named, *words])
+    if head == "facts" and rest:
+        event = _EVENT.fullmatch(rest[0])
+        name, number = event.groups() if event else (rest[0], "")
+        title = next((spec.title for spec in ruleset.facts if spec.name == name), "")
+        named = (f"事实「{title}」" if title else f"事实 {name}") + (f"第{number}起" if number else "")
+        return " › ".join([named, *(_EVENT_KEYS.get(key, key) for key in rest[1:])])
+    if head == "history" and rest:
+        return " › ".join(["历年等次", rest[0] + ("年" if re.fullmatch(r"\d{4}", rest[0]) else ""), *rest[1:]])
+    if not rest and head in _TOP_KEYS:
+        return _TOP_KEYS[head]
+    return path
+
+
+def _readable(problem: Problem, ruleset: Ruleset) -> Problem:
+    """The problem with its path as the reader names things (指标 一.2「……」 › 填报值)."""
+    where = problem.location
+    return replace(problem, location=where.at(readable_path(where.path, ruleset))) if where.path else problem
 
 
 def _adjustments(table: dict, leaves: dict[str, Item], problems: Problems) -> dict[str, ScoreAdjustment]:
@@ -161,15 +263,16 @@ def _adjustments(table: dict, leaves: dict[str, Item], problems: Problems) -> di
         if not isinstance(raw, dict):
             problems.add(where, f"调整应为映射（score、reason、by、at），实际为{describe(raw)}")
             continue
-        a = Fields(raw, where.path, problems)
+        a = Fields(raw, where.path, problems, at=where)
         score = a.decimal("score")
         reason = a.text("reason")
         if not reason.strip():
-            problems.add(a.where("reason"), f"调整 {item.id} {item.title} 的得分必须写明理由")
+            problems.add(a.where("reason"), f"调整 {item.id}「{item.title}」的得分必须写明理由",
+                         "请在该单元格写明调整理由" if a.where("reason").cell else "请在 reason 中写明调整理由")
         low, high = ((-item.points if item.points else None, Decimal(0)) if item.penalty else (Decimal(0), item.cap))
         if score is not None and not ((low is None or low <= score) and score <= high):
             shown = f"{format_points(low)}–{format_points(high)}" if low is not None else "不大于0"
-            problems.add(a.where("score"), f"调整后的得分 {format_points(score)} 超出 {item.id} {item.title} 的"
+            problems.add(a.where("score"), f"调整后的得分 {format_points(score)} 超出 {item.id}「{item.title}」的"
                                            f"分值范围 {shown}")
         adjustment = ScoreAdjustment(score, reason, a.text("by", ""), a.text("at", ""))
         a.done()
@@ -217,8 +320,11 @@ def _not_filed(item: Item, ruleset: Ruleset) -> str:
     named = f"指标 {item.id}「{item.title}」"
     if item.events is not None:
         title = next((s.title for s in ruleset.facts if s.name == item.events.fact), item.events.fact)
-        return f"{named}按事实「{title}」中的事件计分，不另填报值；请在 facts › {item.events.fact} 中逐起填写事件"
-    return f"{named}读取 {item.value_of} 的填报值，不另填报；请只填 {item.value_of}"
+        return (f"{named}按事实「{title}」中的事件计分，不另填报值；"
+                f"请在事实「{title}」（facts: {item.events.fact}）中逐起填写事件")
+    source = ruleset.item(item.value_of)
+    read = f"{item.value_of}「{source.title}」" if source is not None else item.value_of
+    return f"{named}读取 {read}{'' if source is not None else ' '}的填报值，不另填报；请只填 {item.value_of}"
 
 
 def _takes_target(item: Item) -> bool:
@@ -233,7 +339,7 @@ def _entry(item: Item, raw: Any, where: Location, problems: Problems, warnings: 
     # when no "value" key is given.
     itself = item.value_kind in ("judgement", "checklist", "ratio") or item.from_results is not None
     if isinstance(raw, dict) and ("value" in raw or not itself):
-        f = Fields(raw, where.path, problems)
+        f = Fields(raw, where.path, problems, at=where)
         value = f.raw("value")
         value_where = f.where("value")
         # a penalty row's own estimate is a deduction: 0 or below, down to its limit where it has one
@@ -244,7 +350,8 @@ def _entry(item: Item, raw: Any, where: Location, problems: Problems, warnings: 
         if entry["self_score"] is not None and entry["self_score"] > (0 if item.penalty else item.cap):
             problems.add(f.where("self_score"),
                          f"自评扣分应填0或负数（如 -2），实际为 {entry['self_score']}" if item.penalty else
-                         f"自评得分 {entry['self_score']} 分超过本项分值 {format_points(item.cap)} 分")
+                         f"自评得分 {entry['self_score']} 分超过本项分值 {format_points(item.cap)} 分",
+                         "" if item.penalty else f"请填 0–{format_points(item.cap)} 分的自评得分")
     else:
         value, value_where, entry = raw, where, {}
     if item.from_results is not None and value is not None and not (item.may_not_apply
@@ -274,7 +381,7 @@ def _typed(item: Item, value: Any, where: Location, problems: Problems, warnings
             return value
         if value in YES or value in NO:
             return value in YES
-        problems.add(where, f"应填 是/否（true/false），实际为{describe(value)}")
+        problems.add(where, f"应填 是/否{'' if where.cell else '（true/false）'}，实际为{describe(value)}")
     elif kind == "level":
         names = item.params.names()
         if isinstance(value, Decimal) and format_points(value) in names:
@@ -462,7 +569,7 @@ def _judgement(item: Item, value: Any, where: Location, problems: Problems) -> J
         problems.add(where, f"核查评分项应填分数和理由（score、reason），实际为{describe(value)}",
                      f"写成 {{score: {shown}, reason: 评分理由}}")
         return None
-    f = Fields(value, where.path, problems)
+    f = Fields(value, where.path, problems, at=where)
     score = f.decimal("score")
     if score is not None and not Decimal(0) <= score <= item.points:
         problems.add(f.where("score"), f"核查评分 {score} 超出本项分值范围 0–{format_points(item.points)} 分")
@@ -471,7 +578,9 @@ def _judgement(item: Item, value: Any, where: Location, problems: Problems) -> J
     inspector = f.text("inspector", "")
     f.done()
     if f.has("reason") and not reason:
-        problems.add(f.where("reason"), "核查评分必须写明理由")
+        at = f.where("reason")
+        problems.add(at, "核查评分必须写明理由",
+                     "请在该单元格写明评分理由" if at.cell else "请在 reason 中写明评分理由")
     step = item.params.step
     if score is not None and step and (score / step) != (score / step).to_integral_value():
         problems.add(f.where("score"), f"核查评分 {score} 不是 {format_points(step)} 的整数倍")
@@ -541,7 +650,7 @@ def _fact(spec: FactSpec, raw: Any, where: Location, problems: Problems) -> Any:
                 problems.add(location_of(raw, index, where).at(path),
                              f"应为一起事件（kind、date、title、files），实际为{describe(entry)}")
                 continue
-            e = Fields(entry, path, problems)
+            e = Fields(entry, path, problems, at=location_of(raw, index, where))
             kind = e.choice("kind", spec.kinds) if spec.kinds else e.text("kind")
             attributes = tuple((a.name, _attribute(a, e, spec)) for a in spec.attributes if e.has(a.name)
                                and e.data[a.name] is not None)

@@ -2,13 +2,14 @@
 
 Works on the located raw data, before the model is built, so every merged
 value keeps the file and line it came from. Top-level keys of the child replace
-the parent's; `sources` merge by id; `item_changes` and `outcome_changes` edit
+the parent's; `sources` merge by id and `facts` by name; `item_changes` and `outcome_changes` edit
 the inherited item tree and outcome rules.
 """
 from __future__ import annotations
 
 import copy
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KaoheError, Location, Problem, Problems, did_you_mean
@@ -33,14 +34,28 @@ def ruleset_file(path: Path) -> Path:
     return path / "ruleset.yaml" if path.is_dir() else path
 
 
-def resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[Mapping, list[str], str]:
-    """Read a ruleset file and every ruleset it extends: (merged data, file digests, parent label)."""
+@dataclass
+class Resolved:
+    """A ruleset file with every ruleset it extends merged in."""
+
+    data: Mapping
+    digests: list[str]  # one per file, the oldest first
+    parent: str  # "id@version" of the ruleset extended, "" when none
+    problems: list[Problem] = field(default_factory=list)  # in the changes; the merge went on without them
+    own: Mapping | None = None  # this file's own data, before the merge
+    parent_path: Path | None = None
+    parent_data: Mapping | None = None  # the ruleset extended, merged up its own chain
+
+
+def resolve(path: Path, seen: tuple[Path, ...] = ()) -> Resolved:
+    """Read a ruleset file and every ruleset it extends. Problems in a file's changes are collected, not raised, so
+    they are listed with everything else found; a file that cannot be read at all still raises."""
     path = ruleset_file(Path(path))
     data, digest = read_document(path)
     if not isinstance(data, Mapping):
         raise KaoheError([Problem(Location(str(path), 1, 1), "细则文件的顶层应为映射（键: 值）")])
     if "extends" not in data:
-        return data, [digest], ""
+        return Resolved(data, [digest], "", own=data)
     parent_ref = data["extends"]
     where = data.key_locs["extends"]
     if not isinstance(parent_ref, str) or not parent_ref:
@@ -56,16 +71,17 @@ def resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[Mapping, list[str]
     if len(chain) >= MAX_CHAIN:
         raise KaoheError([Problem(where, f"extends 链过长（超过 {MAX_CHAIN} 层）")])
     try:
-        parent, digests, _ = resolve(parent_path, chain)
+        parent = resolve(parent_path, chain)
     except KaoheError as error:
         unreadable = [p for p in error.problems if p.location.file == str(parent_file) and not p.location.line]
         if not unreadable:
             raise
         raise KaoheError(error.problems + [Problem(where, f"extends 指向的细则无法读取：{parent_ref}",
                                                    "extends 应指向上一版细则的文件夹或其 ruleset.yaml")]) from None
-    merged = _merge(parent, data)
-    label = f"{parent.get('id', '')}@{parent.get('version', '')}"
-    return merged, digests + [digest], label
+    merged, problems = _merge(parent.data, data)
+    label = f"{parent.data.get('id', '')}@{parent.data.get('version', '')}"
+    return Resolved(merged, parent.digests + [digest], label, parent.problems + problems, data, parent_path,
+                    parent.data)
 
 
 def chain_files(path: Path) -> list[Path]:
@@ -80,7 +96,7 @@ def chain_files(path: Path) -> list[Path]:
     return files
 
 
-def _merge(parent: Mapping, child: Mapping) -> Mapping:
+def _merge(parent: Mapping, child: Mapping) -> tuple[Mapping, list[Problem]]:
     problems = Problems()
     merged = copy.copy(parent)
     merged.key_locs = dict(parent.key_locs)
@@ -89,6 +105,8 @@ def _merge(parent: Mapping, child: Mapping) -> Mapping:
             continue
         if key == "sources" and isinstance(value, list) and isinstance(parent.get("sources"), list):
             value = _merge_by_id(parent["sources"], value)
+        if key == "facts" and isinstance(value, Mapping) and isinstance(parent.get("facts"), Mapping):
+            value = _merge_by_key(parent["facts"], value)
         merged[key] = value
         merged.key_locs[key] = child.key_locs[key]
     changes = Fields(child, "", problems)
@@ -98,8 +116,7 @@ def _merge(parent: Mapping, child: Mapping) -> Mapping:
     outcome_changes = changes.mapping("outcome_changes", None)
     if outcome_changes is not None and _is_list(merged, "outcomes", problems):
         merged["outcomes"] = _apply_flat_changes(merged.get("outcomes"), outcome_changes, problems, "结果规则")
-    problems.raise_if_any()
-    return merged
+    return merged, problems.items
 
 
 def _is_list(merged: Mapping, key: str, problems: Problems) -> bool:
@@ -132,6 +149,20 @@ def _merge_by_id(old: Sequence, new: Sequence) -> Sequence:
         else:
             out.append(entry)
             out.item_locs.append(new.item_locs[index])
+    return out
+
+
+def _merge_by_key(old: Mapping, new: Mapping) -> Mapping:
+    """facts: a key the child writes replaces the parent's declaration, a new key is added, `key: null` removes it."""
+    out = Mapping(old)
+    out.loc, out.key_locs = new.loc, dict(old.key_locs)
+    for key, value in new.items():
+        if value is None:
+            out.pop(key, None)
+            out.key_locs.pop(key, None)
+        else:
+            out[key] = value
+            out.key_locs[key] = new.key_locs[key]
     return out
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Callable
 
 from .diff import condition_text, simple_triggers, trigger_facts, trigger_text
-from .errors import KaoheError, Location
+from .errors import Location, Problem
 from .methods import needs_target
 from .model import Condition, Item, Ruleset, Trigger
 from .model import format_points as pts
-from .ruleset import load_ruleset
+from .ruleset import read_ruleset
 
 
 @dataclass(frozen=True, order=True)
@@ -23,36 +24,60 @@ class Finding:
     severity: str  # "error" or "warning"
     location: Location
     message: str
+    hint: str = ""
 
     def __str__(self) -> str:
-        place = f"{self.location}"
-        if self.location.path:
-            return f"{place}: {self.message}（{self.location.path}）"
-        return f"{place}: {self.message}"
+        return str(Problem(self.location, self.message, self.hint))
 
 
 def lint_path(path) -> list[Finding]:
-    """Load and lint; problems that stop loading come back as errors."""
-    try:
-        ruleset = load_ruleset(path)
-    except KaoheError as error:
-        return [Finding("error", p.location, p.message + (f"；提示：{p.hint}" if p.hint else ""))
-                for p in error.problems]
-    return lint(ruleset)
+    """Everything loading refuses and everything lint doubts, in one pass: a draft with three mistakes takes one
+    run. A ruleset that loads with errors is linted as far as it was built; what lint would say about an item or
+    rule that already has a loading error is left out, as a consequence of that error."""
+    _, problems = read_ruleset(path, checks=_lint_problems)
+    findings = [Finding(p.severity, p.location, p.message, p.hint) for p in problems]
+    return sorted(findings, key=lambda f: (f.severity != "error", f.location, f.message))
 
 
-def lint(ruleset: Ruleset) -> list[Finding]:
+def _lint_problems(ruleset: Ruleset, loading: list[Problem]) -> list[Problem]:
+    # an item or rule refused by loading; a problem elsewhere (the grading's citation) says nothing about the bands
+    named = {item.id for item in ruleset.all_items()} | {rule.id for rule in ruleset.outcomes}
+    troubled = {_subject(p.location) for p in loading} & named
+    findings = lint(ruleset, partial=bool(loading))
+    return [Problem(f.location, f.message, f.hint, f.severity) for f in findings
+            if not (loading and _subject(f.location) in troubled)]
+
+
+def _subject(location: Location) -> str:
+    """The item or rule a location is about (the first step of its path), "" for the ruleset as a whole."""
+    return location.path.split(" › ", 1)[0]
+
+
+def lint(ruleset: Ruleset, partial: bool = False) -> list[Finding]:
+    """`partial`: the ruleset was built despite loading errors, so some of its parts may be missing; a check that
+    cannot run on what was built is skipped, the others still report."""
     findings: list[Finding] = []
-    findings += _bands(ruleset)
-    findings += _citations(ruleset)
+    for check in CHECKS:
+        if not partial:
+            findings += check(ruleset)
+            continue
+        try:
+            findings += check(ruleset)
+        except Exception:  # noqa: BLE001 - a part loading refused is missing; loading's own errors say why
+            continue
+    return sorted(findings, key=lambda f: (f.severity != "error", f.location, f.message))
+
+
+def _methods(ruleset: Ruleset) -> list[Finding]:
+    findings: list[Finding] = []
     for item in ruleset.leaves():
         if not item.penalty:  # a penalty row's points are a limit on its deduction, not a score to reach
-            findings += _method(item)
-    findings += _patterns(ruleset)
-    findings += _weights(ruleset) + _quotas(ruleset) + _not_applicable(ruleset) + _excess(ruleset)
-    findings += _outcome_rules(ruleset)
-    findings += _facts(ruleset)
-    return sorted(findings, key=lambda f: (f.severity != "error", f.location, f.message))
+            try:
+                findings += _method(item)
+            except Exception:  # noqa: BLE001 - only an item whose method loading refused may lack its parameters
+                if item.params is not None:
+                    raise
+    return findings
 
 
 def _bands(ruleset: Ruleset) -> list[Finding]:
@@ -63,18 +88,19 @@ def _bands(ruleset: Ruleset) -> list[Finding]:
     for band in grading.bands:
         if band.min is None:
             continue
+        at = (band.location if band.location.line else where).at(f"grading › {band.label}")
         if band.min < 0:
-            out.append(Finding("error", where.at("grading"), f"等次 {band.label} 的下限 {pts(band.min)} 低于0分"))
+            out.append(Finding("error", at, f"等次 {band.label} 的下限 {pts(band.min)} 低于0分"))
         elif band.min > top:
-            out.append(Finding("error", where.at("grading"), f"等次 {band.label} 的下限 {pts(band.min)} 分高于"
-                                                              f"可能的最高分 {pts(top)} 分，无法达到"))
+            out.append(Finding("error", at, f"等次 {band.label} 的下限 {pts(band.min)} 分高于"
+                                            f"可能的最高分 {pts(top)} 分，无法达到"))
         step = grading.rounding.step
         if step is not None and (band.min / step) != (band.min / step).to_integral_value():
-            out.append(Finding("warning", where.at("grading"),
+            out.append(Finding("warning", at,
                                f"等次 {band.label} 的下限 {pts(band.min)} 不是取舍单位 {pts(step)} 的"
                                f"整数倍：取舍后的总分落不到这条边界上，实际边界是下一个整数倍"))
         if step is not None and not band.inclusive:
-            out.append(Finding("warning", where.at("grading"),
+            out.append(Finding("warning", at,
                                f"等次 {band.label} 的下限不含本数（以上），而总分先{grading.rounding.short()}："
                                f"请确认 {pts(band.min)} 分本身应落在哪一档"))
     return out
@@ -414,3 +440,8 @@ def _outcome_rules(ruleset: Ruleset) -> list[Finding]:
             out.append(Finding("warning", at, f"等次 {label} 只能由结果规则给出（reserved），但没有结果规则"
                                               f"直接定为{label}（force_grade）：没有单位会评为{label}"))
     return out
+
+
+# Every check lint runs, in this order (lint() reads this at call time, so it can stand after the checks)
+CHECKS: tuple[Callable[[Ruleset], list[Finding]], ...] = (
+    _bands, _citations, _methods, _patterns, _weights, _quotas, _not_applicable, _excess, _outcome_rules, _facts)

@@ -69,6 +69,7 @@ class Band:
     inclusive: bool = True
     text: str = ""  # the band as the document words it, e.g. 90分及以上为A级
     citation: Citation | None = None
+    location: Location = field(default=Location(), compare=False)  # where its `min` is written
 
     def contains(self, total: Decimal) -> bool:
         if self.min is None:
@@ -145,6 +146,7 @@ class Item:
     unit_required: bool = False  # a bare number is refused: the value must say its unit (万元, 亿元 …)
     from_results: "ResultsInput | None" = None  # the value is taken from another assessment's results file
     location: Location = field(default=Location(), compare=False)
+    points_location: Location = field(default=Location(), compare=False)  # where its points are written
 
     @property
     def is_leaf(self) -> bool:

@@ -12,10 +12,12 @@ import hashlib
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
-from .errors import Location, Problems, did_you_mean
-from .extends import resolve
+from .errors import KaoheError, Location, Problem, Problems, did_you_mean
+from .extends import resolve, ruleset_file
 from .fields import REQUIRED, Fields, describe, strict_problems
+from .inherited import relocate
 from .loading import location_of
 from .methods import METHODS, deducts, needs_target
 from .model import (
@@ -46,15 +48,81 @@ VACANCIES = ("pass_on", "stay_empty")
 ZERO = Decimal(0)
 
 
+Checks = Callable[[Ruleset, list[Problem]], list[Problem]]
+
+
 def load_ruleset(path: Path | str) -> Ruleset:
-    """Read, resolve `extends`, and check a ruleset file or folder. Raises KaoheError."""
-    data, digests, parent = resolve(Path(path))
+    """Read, resolve `extends`, and check a ruleset file or folder. Raises KaoheError with every problem."""
+    ruleset, problems = read_ruleset(path)
+    if problems:
+        raise KaoheError(problems)
+    return ruleset
+
+
+def read_ruleset(path: Path | str, checks: Checks | None = None) -> tuple[Ruleset, list[Problem]]:
+    """The ruleset as far as it could be built, and every problem found in it, each named by the item's id and
+    title and placed where the drafter must fix it. `checks` finds more problems in the (possibly partial) ruleset
+    given those loading found (lint's); they are placed the same way. A file that cannot be read at all raises."""
+    ruleset, placed = _read(Path(path), checks)
+    # a change that cannot apply up the chain is found again by each ruleset below it: said once
+    return ruleset, sorted(set(reported for _, reported in placed))
+
+
+def _read(path: Path, checks: Checks | None) -> tuple[Ruleset, list[tuple[Problem, Problem]]]:
+    """The ruleset, and each problem as found (at the line it was found on) with the same problem as reported."""
+    resolved = resolve(path)
     problems = strict_problems()
-    ruleset = _build(data, problems, parent)
-    problems.raise_if_any()
-    digest = hashlib.sha256("\n".join(digests).encode()).hexdigest()
-    file = str(Path(path) / "ruleset.yaml") if Path(path).is_dir() else str(path)
-    return replace(ruleset, digest=digest, file=file)
+    ruleset = _build(resolved.data, problems, resolved.parent)
+    file = str(ruleset_file(path))
+    digest = hashlib.sha256("\n".join(resolved.digests).encode()).hexdigest()
+    ruleset = replace(ruleset, digest=digest, file=file)
+    found = resolved.problems + problems.items
+    if checks is not None:
+        found += checks(ruleset, found)
+    reported = found
+    if resolved.parent and any(p.location.file not in ("", file) for p in found):
+        _, parent = _read(resolved.parent_path, checks)
+        reported = relocate(found, file, resolved.own, {(p.location, p.message): shown for p, shown in parent},
+                            _section_of(resolved.parent_data) | _section_of(resolved.data))
+    return ruleset, list(zip(found, _with_titles(reported, resolved.data), strict=True))
+
+
+def _with_titles(problems: list[Problem], data) -> list[Problem]:
+    """`二.7 › brackets[1]` → `二.7「品牌培育」 › brackets[1]`: the item named by id and title, as the printed 细则
+    names it, unless the message already does. (Outcome rules keep their id: their titles are whole sentences.)"""
+    titles: dict[str, str] = {}
+
+    def walk(entries) -> None:
+        for entry in entries if isinstance(entries, list) else ():
+            if isinstance(entry, dict) and isinstance(entry.get("id"), (str, int)):
+                if isinstance(entry.get("title"), str) and entry["title"].strip():
+                    titles.setdefault(str(entry["id"]), entry["title"].strip())
+                walk(entry.get("children"))
+
+    if isinstance(data, dict):
+        walk(data.get("items"))
+    out = []
+    for problem in problems:
+        head, sep, rest = problem.location.path.partition(" › ")
+        if head in titles and f"{head}「" not in problem.message:
+            problem = replace(problem, location=problem.location.at(f"{head}「{titles[head]}」{sep}{rest}"))
+        out.append(problem)
+    return out
+
+
+def _section_of(data) -> dict[str, str]:
+    """item id → the id of the section it sits in, read from raw ruleset data."""
+    out: dict[str, str] = {}
+
+    def walk(entries, holder: str) -> None:
+        for entry in entries if isinstance(entries, list) else ():
+            if isinstance(entry, dict) and isinstance(entry.get("id"), (str, int)):
+                if holder:
+                    out[str(entry["id"])] = holder
+                walk(entry.get("children"), str(entry["id"]))
+
+    walk(data.get("items") if isinstance(data, dict) else None, "")
+    return out
 
 
 def _build(data, problems: Problems, parent: str) -> Ruleset:
@@ -172,7 +240,8 @@ def _grading(f: Fields, problems: Problems, source_ids: set[str]) -> Grading:
                 continue
             band = Band(label=b.text("label"), min=b.decimal("min", None), inclusive=bool(b.boolean("inclusive", True)),
                         text=b.text("text", ""),
-                        citation=_citation(b, problems, source_ids, required=False) or citation)
+                        citation=_citation(b, problems, source_ids, required=False) or citation,
+                        location=b.where("min") if b.has("min") else b.loc)
             b.done()
             if bands and bands[-1].min is None:
                 problems.add(b.loc, f"档次「{bands[-1].label}」没有下限，已覆盖其下的所有分数，其后不能再有档次")
@@ -282,7 +351,8 @@ def _item(raw, path: str, problems: Problems, source_ids: set[str], inherited: C
                   bonus=bonus or in_bonus, standard=f.text("standard", ""), content=f.text("content", ""),
                   materials=f.texts("materials"), department=f.text("department", "") or department,
                   penalty=in_penalty, key=bool(f.boolean("key", False)), zero_if=read_conditions(f),
-                  weight=weight, may_not_apply=bool(f.boolean("may_not_apply", False)), location=f.loc)
+                  weight=weight, may_not_apply=bool(f.boolean("may_not_apply", False)), location=f.loc,
+                  points_location=f.where("points") if f.has("points") else f.loc)
     raw_children = f.sequence("children", None)
     if raw_children:
         children = tuple(_item(child, f"{path} › children[{i + 1}]", problems, source_ids, citation, unsure,
@@ -587,15 +657,26 @@ def _check_tree(ruleset: Ruleset, f: Fields, problems: Problems, unsure: set[str
         if item.children and not item.bonus and not item.penalty and not unsure & {i.id for i in item.walk()}:
             total = sum((c.points for c in item.children), ZERO)
             if total != item.points:
+                listed = "".join(f"\n    {c.id}「{c.title}」 {format_points(c.points)}分  {_line(c.points_location)}"
+                                 for c in item.children)
                 problems.add(item.location.at(item.id), f"下级指标分值之和为 {format_points(total)} 分，"
-                                                        f"与本项分值 {format_points(item.points)} 分不一致")
+                                                        f"与本项分值 {format_points(item.points)} 分不一致",
+                             f"本项分值写在 {_line(item.points_location)}；各下级指标的分值及写在何处：{listed}")
     regular = sum((i.points * (i.weight if i.weight is not None else 1) for i in ruleset.items
                    if not i.bonus and not i.penalty), ZERO)
     if ruleset.items and ruleset.scale and not unsure and regular != ruleset.scale:
+        listed = "".join(f"\n    {i.id}「{i.title}」 {format_points(i.points)}分"
+                         f"{f' × 权重 {i.weight}' if i.weight is not None else ''}  {_line(i.points_location)}"
+                         for i in ruleset.items if not i.bonus and not i.penalty)
         problems.add(f.where("scale") if f.has("scale") else f.loc,
                      f"顶层指标分值之和{'（按权重折算）' if any(i.weight is not None for i in ruleset.items) else ''}"
-                     f"为 {format_points(regular)} 分，与满分 {format_points(ruleset.scale)} 分不一致")
+                     f"为 {format_points(regular)} 分，与满分 {format_points(ruleset.scale)} 分不一致",
+                     f"各顶层指标（不含加分项、扣分项）的分值及写在何处：{listed}")
     _check_not_applicable(ruleset, ruleset.items, ruleset.rescale, problems)
+
+
+def _line(location: Location) -> str:
+    return f"{location.file}:{location.line}" if location.line else location.file
 
 
 def _check_not_applicable(ruleset: Ruleset, items, folded: bool, problems: Problems) -> None:

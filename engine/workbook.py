@@ -163,7 +163,18 @@ def open_workbook(path: Path | str, sheet: str, made: str = "填报表",
 
 
 def read_workbook(path: Path | str) -> tuple[Mapping, str]:
-    """(evidence data, sha256 of the file). Raises KaoheError for a file that is not a usable workbook."""
+    """(evidence data, sha256 of the file). Raises KaoheError for a file that is not a usable workbook, or with
+    every cell that cannot be used."""
+    data, digest, problems, _ = workbook_data(path)
+    if problems:
+        raise KaoheError(problems)
+    return data, digest
+
+
+def workbook_data(path: Path | str) -> tuple[Mapping, str, list[Problem], dict[tuple[str, str], str]]:
+    """(evidence data, sha256 of the file, the problems of cells that cannot be used, (sheet, cell) → what the
+    fill-in cell takes, its 填报内容). Raises KaoheError for a file that is not a usable workbook; the data is read
+    whatever the cells hold, so that a workbook filled for another ruleset or unit can be told as that alone."""
     shown = str(path)
     workbook, ws, raw = open_workbook(path, FILL_SHEET, other_kinds={ENTRY_SHEET: PARTY_WORKBOOK})
     cells = Cells(shown)
@@ -176,6 +187,7 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
     cases: dict[str, list] = {}
     ratios: dict[str, list] = {}
     titles: dict[str, str] = {}
+    asks: dict[tuple[str, str], str] = {}
     fact_rows = []
     for row in range(HEADER_ROW + 1, ws.max_row + 1):
         key = cells.value(ws, row, 1)
@@ -184,6 +196,10 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
         key = str(key)
         ask = str(ws.cell(row, ASK).value or "")
         unit = ws.cell(row, 5).value
+        if ask and not ask.startswith((OTHERS_ASK, DERIVED_ASK)):
+            asks[(ws.title, cells.where(ws, row, VALUE).cell)] = ask
+        in_unit = f"，单位：{unit}" if unit else ""
+        asks[(ws.title, cells.where(ws, row, TARGET).cell)] = f"本单位备案的目标值（数字{in_unit}）"
         if ask.startswith((OTHERS_ASK, DERIVED_ASK)):
             # an inspection group or the lead department gives this value, in its own workbook, or it is counted
             # from the 事件 sheet or read from another item; the target is ours
@@ -247,8 +263,7 @@ def read_workbook(path: Path | str) -> tuple[Mapping, str]:
     facts = _facts(workbook, fact_rows, cells, cells.where(ws, HEADER_ROW, 1))
     if facts:
         set_located(data, "facts", facts, facts.loc)
-    cells.problems.raise_if_any()
-    return data, hashlib.sha256(raw).hexdigest()
+    return data, hashlib.sha256(raw).hexdigest(), cells.problems.items, asks
 
 
 def _check_size(workbook, shown: str, sheet: str, made: str) -> None:
@@ -438,6 +453,9 @@ def _event_rows(workbook, titles: list[str], cells: Cells) -> dict[str, Sequence
             hint = did_you_mean(fact, titles) or listed_titles
             cells.problems.add(where, f"“事实”列填的“{fact}”不是填报表中需要逐条填报事件的事实", hint)
             continue
+        if rest[0] is None:  # the event's kind is required: said at its own cell, not as a missing "kind"
+            cells.problems.add(cells.where(ws, row, EVENT_KEYS[0][0]), f"这一行“{fact}”事件没有填“类型”",
+                               "请在该单元格从下拉列表选择事件的类型")
         event = located_mapping(where)
         for (column, key), value in zip(EVENT_KEYS, rest[:len(EVENT_KEYS)], strict=True):
             if value is not None:

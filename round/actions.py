@@ -216,8 +216,8 @@ def _read_submission(path: Path, ruleset: Ruleset) -> tuple[bytes, object]:
     """The file's bytes exactly as sent, and its data as the engine reads it (KaoheError when unreadable)."""
     raw = read_bytes(path, MAX_SUBMISSION_BYTES)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from kaohe.engine.workbook import read_workbook
-        data, digest = read_workbook(path)
+        from kaohe.engine.evidence import read_filled_workbook
+        data, digest = read_filled_workbook(path, ruleset)
         if digest != hashlib.sha256(raw).hexdigest():
             raise refuse(str(path), "文件在读取过程中被改动", "请等文件保存完毕后重新报送")
         return raw, data

@@ -6,12 +6,13 @@ Used by tests/test_fuzz.py. One case = one seed = one mutated input run through 
     report = Pipeline([case], folder).report(case)
     report.failures                      # [] when kaohe behaved; report.text() says what, how and why
 
-The inputs: rulesets/*/ruleset.yaml (the 4 bundled rulesets; hubei-2015 extends hubei-2014, both others extend
-national-2013), their samples and cases/*.yaml, and fill-in workbooks made by kaohe.engine.render.fillin and filled
-from a sample. Mutations: on the parsed YAML tree ("tree": delete or rename a key, swap a value's type, odd numbers,
-control characters, long strings, duplicated elements, empty containers, swapped values, harmless edits), on the
-raw text ("text": truncation, lines deleted/duplicated/swapped/re-indented, YAML tags, an alias bomb, 1000-level
-nesting, several documents, BOM, CR/CRLF, raw control characters, other encodings, odd extends), on workbook cells
+The inputs: rulesets/*/ruleset.yaml (the 7 bundled rulesets; hubei-2015 extends hubei-2014, gansu-2011 stands
+alone, the others extend national-2013), the samples of wenzhou-2014 and hubei-2014, every ruleset's cases/*.yaml,
+and fill-in workbooks made by kaohe.engine.render.fillin and filled from a sample. Mutations: on the parsed YAML
+tree ("tree": delete or rename a key, swap a value's type, odd numbers, control characters, long strings,
+duplicated elements, empty containers, swapped values, harmless edits), on the raw text ("text": truncation,
+lines deleted/duplicated/swapped/re-indented, YAML tags, an alias bomb, 1000-level nesting, several documents,
+BOM, CR/CRLF, raw control characters, other encodings, odd extends), on workbook cells
 ("cells", with openpyxl) and on workbook bytes ("bytes": truncated or flipped zips, zip headers, members dropped
 or corrupted, an XML entity bomb, a YAML file named .xlsx). Each case works in its own workspace (a copy of
 rulesets/, so relative `extends` work; pristine/ for the unmutated originals; workbooks/; out/ for outputs).
@@ -70,8 +71,9 @@ WORKER_DEADLINE = BOUND + 25.0  # the parent's backstop for a case that SIGALRM 
 MEMORY_LIMIT = 6 * 1024 ** 3  # address space of a forked case
 CASE_COUNT = int(os.environ.get("KAOHE_FUZZ_CASES", 0)) or 320  # seeds 0…CASE_COUNT-1; more for a longer run
 
-NAMES = ("wenzhou-2014", "hubei-2014", "hubei-2015", "national-2013")
-PARENT = {"wenzhou-2014": "national-2013", "hubei-2014": "national-2013", "hubei-2015": "hubei-2014"}
+NAMES = ("wenzhou-2014", "hubei-2014", "hubei-2015", "national-2013", "tongling-2014", "gansu-2011", "hainan-2014")
+PARENT = {"wenzhou-2014": "national-2013", "hubei-2014": "national-2013", "hubei-2015": "hubei-2014",
+          "tongling-2014": "national-2013", "hainan-2014": "national-2013"}
 WITH_SAMPLES = ("wenzhou-2014", "hubei-2014")
 # Small batches keep a case fast; the second of each has a unit with a missing value (exit 1 unless --provisional).
 BATCHES = {

@@ -101,8 +101,8 @@ def test_evidence_problems_from_several_files_are_all_reported(tmp_path):
     result = run("score", WENZHOU, tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{tmp_path}/a.yaml:40:8: 应填不小于0的整数（个数、次数），实际为数字 -1（values › 二.9）",
-        f"{tmp_path}/b.yaml:23:8: 填报值 190% 超出允许范围 0–100%（values › 一.8）",
+        f"{tmp_path}/a.yaml:40:8: 应填不小于0的整数（个数、次数），实际为数字 -1（指标 二.9「产品质量惠民活动」）",
+        f"{tmp_path}/b.yaml:23:8: 填报值 190% 超出允许范围 0–100%（指标 一.8「县级以上集中式饮用水源地水质达标率」）",
         "共 2 个问题。",
     ]
 

@@ -103,8 +103,22 @@ def test_changes_that_name_missing_items(pair, tmp_path):
                           encoding="utf-8")
     with pytest.raises(KaoheError) as caught:
         load_ruleset(child_path)
-    assert str(caught.value).replace(str(tmp_path) + "/", "") == (
-        'child.yaml:7:12: 要删除的指标 "A.4" 在上一版细则中不存在\n  提示：是否应为 "A.2"、"A.1"？')
+    # One pass: the misnamed removal, and what the new points break, each at the child's line that caused it
+    assert str(caught.value).replace(str(tmp_path) + "/", "").splitlines() == [
+        'child.yaml:7:12: 要删除的指标 "A.4" 在上一版细则中不存在',
+        '  提示：是否应为 "A.2"、"A.1"？',
+        "child.yaml:9:17: 下级指标分值之和为 70 分，与本项分值 40 分不一致（A「质量目标」）",
+        "  提示：所指内容继承自 parent/ruleset.yaml:21，由这里的修改引起；本项分值写在 child.yaml:9；"
+        "各下级指标的分值及写在何处：",
+        "    A.1「合格率」 30分  child.yaml:11",
+        "    A.3「采标率」 20分  child.yaml:17",
+        "    A.2「满意度」 20分  parent/ruleset.yaml:27",
+        "child.yaml:9:17: 顶层指标分值之和为 90 分，与满分 100 分不一致（scale）",
+        "  提示：所指内容继承自 parent/ruleset.yaml:9，由这里的修改引起；各顶层指标（不含加分项、扣分项）的分值及写在何处：",
+        "    A「质量目标」 40分  child.yaml:9",
+        "    B「质量措施」 40分  parent/ruleset.yaml:28",
+        "    C「新增项目」 10分  child.yaml:19",
+    ]
 
 
 def test_a_cycle_is_refused(tmp_path):
@@ -124,3 +138,108 @@ def test_bundled_rulesets_extend_the_national_framework():
     assert [o.id for o in wenzhou.outcomes] == ["veto-regional-systemic", "veto-major-incident"]
     assert wenzhou.grading.bands[0].citation.clause == "第五条"
     assert wenzhou.note.startswith("重建稿")
+
+
+# A chain of three: the grandparent's framework, last year's ruleset, and this year's draft.
+GRANDPARENT = """\
+facts:
+  incidents: {title: 质量安全事件, kind: events, kinds: [区域性, 一般]}
+  late: {title: 迟报自评报告, kind: yes_no}
+items:
+  - id: A
+    title: 质量目标
+    points: 60
+    citation: {source: s, clause: 第四条, text: 质量目标}
+    children:
+      - {id: A.1, title: 合格率, points: 40, method: all_or_nothing}
+      - {id: A.2, title: 满意度, points: 20, method: all_or_nothing}
+  - {id: B, title: 质量措施, points: 40, method: judged, citation: {source: s, clause: 第四条, text: 质量措施}}
+outcomes:
+  - id: veto
+    title: 区域性事件一票否决
+    when: {fact: incidents, any_kind: [区域性]}
+    then: {force_grade: D}
+    citation: {source: s, clause: 第五条, text: 一律为D级}
+  - id: late
+    title: 迟报的不得评为A级
+    when: {fact: late, is: true}
+    then: {exclude: A}
+    citation: {source: s, clause: 第六条, text: 不得评为A级}
+"""
+
+LAST_YEAR = """\
+extends: ../grand/ruleset.yaml
+version: "2"
+item_changes:
+  override:
+    A.1:
+      method: brackets
+      unit: "%"
+      brackets: [{min: 95, points: 40}, {min: 90, points: 30}, {min: 0, points: 0}]
+"""
+
+
+@pytest.fixture()
+def chain(tmp_path):
+    write(tmp_path / "grand", ruleset_text(GRANDPARENT, ruleset_id="g"))
+    write(tmp_path / "last", LAST_YEAR)
+
+    def draft(text: str):
+        path = write(tmp_path / "draft", "extends: ../last/ruleset.yaml\nversion: \"3\"\n" + text)
+        try:
+            load_ruleset(path)
+        except KaoheError as error:
+            return str(error).replace(str(tmp_path) + "/", "").splitlines()
+        return []
+    return draft
+
+
+def test_facts_merge_by_name_like_sources(chain, tmp_path):
+    assert chain("facts:\n  published: {title: 满意度测评结果已向社会公布, kind: yes_no}\n") == []
+    draft = load_ruleset(tmp_path / "draft")
+    assert [(f.name, f.title) for f in draft.facts] == [
+        ("incidents", "质量安全事件"), ("late", "迟报自评报告"), ("published", "满意度测评结果已向社会公布")]
+    # the same name replaces the inherited declaration (here: more kinds); the others stay
+    assert chain("facts:\n  incidents: {title: 质量安全事件, kind: events, kinds: [区域性, 系统性, 一般]}\n") == []
+    draft = load_ruleset(tmp_path / "draft")
+    assert [(f.name, f.kinds) for f in draft.facts] == [("incidents", ("区域性", "系统性", "一般")), ("late", ())]
+
+
+def test_a_fact_removed_by_the_child_is_reported_at_the_childs_line(chain):
+    assert chain("facts:\n  late: null\n") == [
+        'draft/ruleset.yaml:4:9: 结果规则读取的事实 "late" 未在 facts 中定义（late › when › fact）',
+        "  提示：所指内容继承自 grand/ruleset.yaml:38，由这里的修改引起",
+    ]
+
+
+def test_a_redeclared_fact_that_breaks_an_inherited_rule_is_reported_at_the_childs_line(chain):
+    assert chain("facts:\n  incidents: {title: 质量安全事件, kind: events, kinds: [重大, 一般]}\n") == [
+        'draft/ruleset.yaml:4:14: 事件类型 "区域性" 未在事实 "incidents" 的 kinds 中声明（veto › when › any_kind）',
+        "  提示：所指内容继承自 grand/ruleset.yaml:33，由这里的修改引起；已声明：重大、一般",
+    ]
+
+
+def test_points_changed_by_the_child_are_reported_at_the_childs_line_with_every_child_listed(chain):
+    assert chain("item_changes:\n  override:\n    A.1: {points: 30}\n") == [
+        "draft/ruleset.yaml:5:19: 档次得分 40 分超过本项分值 30 分（A.1「合格率」 › brackets[1] › points）",
+        "  提示：所指内容继承自 last/ruleset.yaml:8，由这里的修改引起",
+        "draft/ruleset.yaml:5:19: 下级指标分值之和为 50 分，与本项分值 60 分不一致（A「质量目标」）",
+        "  提示：所指内容继承自 grand/ruleset.yaml:22，由这里的修改引起；本项分值写在 grand/ruleset.yaml:24；"
+        "各下级指标的分值及写在何处：",
+        "    A.1「合格率」 30分  draft/ruleset.yaml:5",
+        "    A.2「满意度」 20分  grand/ruleset.yaml:28",
+    ]
+
+
+def test_a_problem_the_parent_has_on_its_own_stays_in_the_parents_file(chain, tmp_path):
+    last = tmp_path / "last" / "ruleset.yaml"
+    last.write_text(LAST_YEAR.replace("{min: 95, points: 40}", "{min: 95, points: 45}"), encoding="utf-8")
+    expected = ["last/ruleset.yaml:8:36: 档次得分 45 分超过本项分值 40 分（A.1「合格率」 › brackets[1] › points）"]
+    assert chain("title: 草案\n") == expected  # the draft did not cause it: it is fixed in last year's file
+
+
+def test_a_problem_the_parent_caused_is_shown_where_the_parent_reports_it(chain, tmp_path):
+    last = tmp_path / "last" / "ruleset.yaml"
+    last.write_text(LAST_YEAR + "    A.2: {points: 10}\n", encoding="utf-8")
+    assert chain("title: 草案\n")[0] == (
+        "last/ruleset.yaml:9:19: 下级指标分值之和为 50 分，与本项分值 60 分不一致（A「质量目标」）")

@@ -325,9 +325,11 @@ def test_a_wrong_value_names_the_sheet_and_cell(tmp_path):
     with pytest.raises(KaoheError) as caught:
         load_evidence(path, RULESET)
     assert str(caught.value).replace(str(tmp_path) + "/", "").splitlines() == [
-        "鹿城区.xlsx › 填报 › F6: 填报值 130% 超出允许范围 0–100%（values › 一.1 › value）",
+        "鹿城区.xlsx › 填报 › F6: 填报值 130% 超出允许范围 0–100%（指标 一.1「制造业产品质量合格率」 › 填报值）",
+        "  提示：此格应填：数值（0–100）",
         f"鹿城区.xlsx › 填报 › F{level_row}: 填报的档次「做了一些工作」未在细则中声明，可选：开展试点并有企业通过认证、开展试点、未开展"
-        "（values › 二.3 › value）",
+        "（指标 二.3「“浙江制造”品牌培育试点」 › 填报值）",
+        "  提示：此格应填：所处档次（下拉选择）",
     ]
 
 

@@ -170,7 +170,7 @@ def test_a_ratio_with_one_row_blank_is_refused_at_the_blank_cell(ruleset, tmp_pa
     path = filled(ruleset, tmp_path, {"一.1｜满意人数": 812})
     blank = rows(load_workbook(path)["填报"])["一.1｜参评人数"]
     assert problems(path, ruleset) == [
-        f"甲县.xlsx › 填报 › F{blank}: 一.1「群众满意度」填了满意人数，没有填参评人数（values › 一.1）",
+        f"甲县.xlsx › 填报 › F{blank}: 一.1「群众满意度」填了满意人数，没有填参评人数（指标 一.1「群众满意度」）",
         "  提示：请填参评人数（不小于0的整数，单位：人）；本项两行都留空视为未填报",
     ]
 
@@ -180,16 +180,19 @@ def test_ratio_counts_are_checked_at_the_cell_to_correct(ruleset, tmp_path):
     at = rows(load_workbook(path)["填报"])
     assert problems(path, ruleset) == [
         f"甲县.xlsx › 填报 › F{at['一.1｜满意人数']}: 一.1「群众满意度」的满意人数应填不小于0的整数，实际为数字 81.5"
-        "（values › 一.1）",
+        "（指标 一.1「群众满意度」）",
         "  提示：请填满意人数（不小于0的整数，单位：人）",
     ]
     path = filled(ruleset, tmp_path, {"一.1｜满意人数": 0, "一.1｜参评人数": 0})
     assert problems(path, ruleset) == [
-        f"甲县.xlsx › 填报 › F{at['一.1｜参评人数']}: 一.1「群众满意度」的参评人数为0，无法计算满意率（values › 一.1 › value）"]
+        f"甲县.xlsx › 填报 › F{at['一.1｜参评人数']}: 一.1「群众满意度」的参评人数为0，无法计算满意率"
+        "（指标 一.1「群众满意度」 › 填报值）",
+        "  提示：此格应填：分母：参评人数（人），不小于0的整数"]
     path = filled(ruleset, tmp_path, {"一.1｜满意人数": 120, "一.1｜参评人数": 100})
     assert problems(path, ruleset) == [
         f"甲县.xlsx › 填报 › F{at['一.1｜满意人数']}: 一.1「群众满意度」的满意人数（120）多于参评人数（100）"
-        "（values › 一.1 › value）"]
+        "（指标 一.1「群众满意度」 › 填报值）",
+        "  提示：此格应填：分子：满意人数（人），不小于0的整数"]
 
 
 # --- not applicable ---------------------------------------------------------------------------------------------
@@ -238,7 +241,7 @@ def test_not_applicable_beside_answers_below_is_refused_at_the_heading(ruleset, 
     path = filled(ruleset, tmp_path, {"一.7": "不适用", "一.7｜迟报": 2})
     at = rows(load_workbook(path)["填报"])
     assert problems(path, ruleset) == [
-        f"甲县.xlsx › 填报 › F{at['一.7']}: 本行选了“不适用”，下列各行（F{at['一.7｜迟报']}）却填了答案（values › 一.7）",
+        f"甲县.xlsx › 填报 › F{at['一.7']}: 本行选了“不适用”，下列各行（F{at['一.7｜迟报']}）却填了答案（指标 一.7「矿山整治」）",
         "  提示：本项不适用的，请清空下列各行；适用的，请删除本行的“不适用”",
     ]
 
@@ -273,7 +276,7 @@ def test_a_missing_results_file_is_refused_at_its_cell(ruleset, tmp_path):
     path = filled(ruleset, tmp_path, {"一.6": "乡镇考核/results.json"})
     row = rows(load_workbook(path)["填报"])["一.6"]
     assert problems(path, ruleset)[0] == (f"甲县.xlsx › 填报 › F{row}: 一.6「乡镇考核结果」的结果文件 乡镇考核/results.json："
-                                          "文件不存在（values › 一.6 › value）")
+                                          "文件不存在（指标 一.6「乡镇考核结果」 › 填报值）")
 
 
 # --- units of measure -------------------------------------------------------------------------------------------
@@ -309,10 +312,10 @@ def test_a_value_with_a_unit_is_converted_and_a_bare_number_refused_where_the_un
     at = rows(load_workbook(path)["填报"])
     assert problems(path, ruleset) == [
         f"甲县.xlsx › 填报 › F{at['一.4']}: 一.4「质量投入」的填报值 0.85 没有写明单位：本项按亿元计，可写元、千元、万元、亿元"
-        "（values › 一.4 › value）",
+        "（指标 一.4「质量投入」 › 填报值）",
         "  提示：例如写成 “0.85亿元”，kaohe 会换算成亿元",
         f"甲县.xlsx › 填报 › F{at['一.5']}: 一.5「培训人次」的填报值写的单位「吨」与本项的单位「万人」不同，无法换算"
-        "（values › 一.5 › value）",
+        "（指标 一.5「培训人次」 › 填报值）",
         "  提示：可写人、万人",
     ]
 

@@ -216,11 +216,11 @@ def test_checklist_answers_of_the_wrong_kind_are_refused_at_their_cells(ruleset,
     wb.save(tmp_path / "甲县.xlsx")
     late = at["三.2｜迟报"]
     assert problems(tmp_path / "甲县.xlsx", ruleset) == [
-        f"甲县.xlsx › 填报 › F{yes_no}: 应填 是/否，实际为数字 1（values › 一.1）",
+        f"甲县.xlsx › 填报 › F{yes_no}: 应填 是/否，实际为数字 1（指标 一.1「台账管理」）",
         "  提示：有“未建立台账”的情形填“是”，没有填“否”",
-        f"甲县.xlsx › 填报 › F{counted}: 应填不小于0的整数（次数），实际为文字 \"是\"（values › 一.1）",
+        f"甲县.xlsx › 填报 › F{counted}: 应填不小于0的整数（次数），实际为文字 \"是\"（指标 一.1「台账管理」）",
         "  提示：填“未按时报送”发生的次数，没有发生填0",
-        f"甲县.xlsx › 填报 › F{late}: 应填不小于0的整数（次数），实际为数字 1.5（values › 三.2）",
+        f"甲县.xlsx › 填报 › F{late}: 应填不小于0的整数（次数），实际为数字 1.5（指标 三.2「其他扣分情形」）",
         "  提示：填“迟报”发生的次数，没有发生填0",
     ]
 

@@ -118,15 +118,15 @@ def test_the_full_stop_is_not_a_decimal_point_in_yaml():
     text = sample("    value: 93.6", "    value: 93。5").replace("  二.13: 8.1", "  二.13: ８。１", 1)
     assert problems_of(text) == [
         "鹿城区.yaml:8:9: 二.13「质量建设投入增幅」的备案目标“８。１”中的“。”是句号，不是小数点：若指 8.1，"
-        "请把“。”改为小数点“.”（targets › 二.13）",
+        "请把“。”改为小数点“.”（指标 二.13「质量建设投入增幅」 › 备案目标）",
         "鹿城区.yaml:11:12: 一.1「制造业产品质量合格率」的填报值“93。5”中的“。”是句号，不是小数点：若指 93.5，"
-        "请把“。”改为小数点“.”（values › 一.1 › value）",
+        "请把“。”改为小数点“.”（指标 一.1「制造业产品质量合格率」 › 填报值）",
     ]
 
 
 def test_the_full_stop_in_a_count():
     assert problems_of(sample("  三.1: 0", "  三.1: 1。5")) == [
-        "鹿城区.yaml:53:8: “1。5”中的“。”是句号，不是小数点：若指 1.5，请把“。”改为小数点“.”（values › 三.1）"]
+        "鹿城区.yaml:53:8: “1。5”中的“。”是句号，不是小数点：若指 1.5，请把“。”改为小数点“.”（指标 三.1「企业获政府质量奖」）"]
 
 
 def _filled(tmp_path) -> Path:
@@ -150,7 +150,8 @@ def test_the_full_stop_in_a_workbook_cell_names_the_cell(tmp_path):
         load_evidence(path, RULESET)
     assert str(caught.value).replace(str(tmp_path) + "/", "").splitlines() == [
         "鹿城区.xlsx › 填报 › F6: 一.1「制造业产品质量合格率」的填报值“93。5”中的“。”是句号，不是小数点：若指 93.5，"
-        "请把“。”改为小数点“.”（values › 一.1 › value）"]
+        "请把“。”改为小数点“.”（指标 一.1「制造业产品质量合格率」 › 填报值）",
+        "  提示：此格应填：数值（0–100）"]
 
 
 @pytest.mark.parametrize("text, date", [
@@ -185,9 +186,9 @@ def test_a_date_that_cannot_be_read_is_located():
                           "    - {kind: 一般, date: 七月, title: 丙}\n")
     hint = "  提示：日期写作 2014-07-29、2014年7月29日 或 2014.7.29（年份在前）"
     assert problems_of(text) == [
-        "鹿城区.yaml:57:24: 日期“7/29/2014”的年份写在最后，分不清哪个是月、哪个是日（facts › incidents[1] › date）", hint,
-        "鹿城区.yaml:58:24: 日期“2014年2月30日”不存在（2014 年 2 月没有 30 日）（facts › incidents[2] › date）", hint,
-        '鹿城区.yaml:59:24: 应为日期（如 2014-07-29），实际为文字 "七月"（facts › incidents[3] › date）', hint,
+        "鹿城区.yaml:57:24: 日期“7/29/2014”的年份写在最后，分不清哪个是月、哪个是日（事实「质量安全事件」第1起 › 日期）", hint,
+        "鹿城区.yaml:58:24: 日期“2014年2月30日”不存在（2014 年 2 月没有 30 日）（事实「质量安全事件」第2起 › 日期）", hint,
+        '鹿城区.yaml:59:24: 应为日期（如 2014-07-29），实际为文字 "七月"（事实「质量安全事件」第3起 › 日期）', hint,
     ]
 
 
@@ -203,7 +204,7 @@ def test_a_date_written_in_chinese_in_the_events_sheet(tmp_path):
     with pytest.raises(KaoheError) as caught:
         load_evidence(path, RULESET)
     assert str(caught.value).replace(str(tmp_path) + "/", "").splitlines() == [
-        "鹿城区.xlsx › 事件 › C2: 日期“2014年2月30日”不存在（2014 年 2 月没有 30 日）（facts › incidents[1] › date）",
+        "鹿城区.xlsx › 事件 › C2: 日期“2014年2月30日”不存在（2014 年 2 月没有 30 日）（事实「质量安全事件」第1起 › 日期）",
         "  提示：日期写作 2014-07-29、2014年7月29日 或 2014.7.29（年份在前）"]
 
 

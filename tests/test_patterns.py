@@ -165,12 +165,12 @@ values:
 
 @pytest.mark.parametrize("value, message", [
     ("[未建立台帐]",  # 帐 for 账: not a declared fault
-     '甲县.yaml:4:6: "未建立台帐" 不是 X「测试项」列出的情形，可选：未建立台账、台账不全、未按时报送（values › X）\n'
+     '甲县.yaml:4:6: "未建立台帐" 不是 X「测试项」列出的情形，可选：未建立台账、台账不全、未按时报送（指标 X「测试项」）\n'
      '  提示：是否应为 "未建立台账"？'),
     ("{未建立台账: 2}",  # a fault without per is found or not: 0 or 1
-     "甲县.yaml:4:6: X「测试项」情形「未建立台账」不按次计，只能填 是/否（或 0、1），实际为 2（values › X）"),
+     "甲县.yaml:4:6: X「测试项」情形「未建立台账」不按次计，只能填 是/否（或 0、1），实际为 2（指标 X「测试项」）"),
     ("{未按时报送: -1}",
-     "甲县.yaml:4:14: X「测试项」情形「未按时报送」应填次数（不小于0的整数）或 是/否，实际为数字 -1（values › X）"),
+     "甲县.yaml:4:14: X「测试项」情形「未按时报送」应填次数（不小于0的整数）或 是/否，实际为数字 -1（指标 X「测试项」）"),
 ])
 def test_bad_checklist_values_name_the_item_and_the_place(tmp_path, faults, value, message):
     assert evidence_problems(tmp_path, faults, CHECKLIST_EVIDENCE.format(value=value)) == message
@@ -359,7 +359,7 @@ items:
 """
     text, message = load_problems(tmp_path, body, scale="4")
     assert message.startswith(f"ruleset.yaml:{lines_with(text, 'zero_if_none')[0]}:"), message
-    assert message.split(": ", 1)[1] == ("zero_if_none（均未开展的不得分）须与 required 同用（X › zero_if_none）\n"
+    assert message.split(": ", 1)[1] == ("zero_if_none（均未开展的不得分）须与 required 同用（X「质量工作季度考核」 › zero_if_none）\n"
                                          "  提示：写明要求的项数，例如 required: 6，填报实际完成的项数")
 
 
@@ -562,7 +562,7 @@ def test_a_value_for_an_events_item_is_an_error(tmp_path, accidents):
     text = "unit: 甲县\nruleset: t\nvalues:\n  Y: {score: 80, reason: 核查}\n  X: 1\nfacts:\n  accidents: []\n"
     assert evidence_problems(tmp_path, accidents, text) == (
         "甲县.yaml:5:6: 指标 X「较大以上生产安全事故」按事实「生产安全事故」中的事件计分，不另填报值；"
-        "请在 facts › accidents 中逐起填写事件（values › X）")
+        "请在事实「生产安全事故」（facts: accidents）中逐起填写事件（指标 X「较大以上生产安全事故」）")
 
 
 EVENT_EVIDENCE = """\
@@ -578,15 +578,15 @@ facts:
 
 @pytest.mark.parametrize("attributes, message", [
     ("deaths: 2, responsible: true, injured: 3",  # not declared
-     "甲县.yaml:7:90: 生产安全事故的事件没有声明属性「injured」（facts › accidents[1] › injured）\n"
+     "甲县.yaml:7:90: 生产安全事故的事件没有声明属性「injured」（事实「生产安全事故」第1起 › injured）\n"
      "  提示：已声明的属性：deaths、responsible、sector；事件本身的字段为 kind、date、title、files"),
     ("deaths: 2, responsible: 也许",  # not 是/否
-     '甲县.yaml:7:75: 生产安全事故的属性「responsible」应填 是/否，实际为文字 "也许"（facts › accidents[1] › responsible）'),
+     '甲县.yaml:7:75: 生产安全事故的属性「responsible」应填 是/否，实际为文字 "也许"（事实「生产安全事故」第1起 › responsible）'),
     ("deaths: 2, responsible: true, sector: 建筑业",  # not one of the choices
      '甲县.yaml:7:89: 生产安全事故的属性「sector」应为 工业、农业、服务业 之一，实际为文字 "建筑业"'
-     "（facts › accidents[1] › sector）"),
+     "（事实「生产安全事故」第1起 › sector）"),
     ("deaths: 1.5, responsible: true",  # a count is a whole number
-     "甲县.yaml:7:59: 生产安全事故的属性「deaths」应填不小于0的整数，实际为数字 1.5（facts › accidents[1] › deaths）"),
+     "甲县.yaml:7:59: 生产安全事故的属性「deaths」应填不小于0的整数，实际为数字 1.5（事实「生产安全事故」第1起 › deaths）"),
 ])
 def test_bad_event_attributes(tmp_path, accidents, attributes, message):
     assert evidence_problems(tmp_path, accidents, EVENT_EVIDENCE.format(attributes=attributes)) == message
@@ -739,7 +739,7 @@ def test_value_of_without_the_value_leaves_both_unscored(own_cap):
 def test_a_value_for_a_value_of_item_is_an_error(tmp_path, own_cap):
     text = "unit: 甲县\nruleset: t\nvalues:\n  一.1: {score: 90, reason: 核查}\n  一.2: 16\n  三.1: 16\n"
     assert evidence_problems(tmp_path, own_cap, text) == (
-        "甲县.yaml:6:8: 指标 三.1「投入增幅加分」读取 一.2 的填报值，不另填报；请只填 一.2（values › 三.1）")
+        "甲县.yaml:6:8: 指标 三.1「投入增幅加分」读取 一.2「质量建设投入增幅」的填报值，不另填报；请只填 一.2（指标 三.1「投入增幅加分」）")
 
 
 def test_max_below_points_is_an_error(tmp_path):
@@ -980,7 +980,7 @@ def test_a_filed_target_on_an_item_without_target_filed(tmp_path, targets):
     message = evidence_problems(tmp_path, targets, text)
     # 一.1 may take a filed target: only 一.2 is refused (the hint's wording is not pinned)
     assert message.splitlines()[0] == (
-        "甲县.yaml:5:8: 指标 一.2「制造业产品质量合格率」的目标由细则规定（92%），不接受单位备案（targets › 一.2）")
+        "甲县.yaml:5:8: 指标 一.2「制造业产品质量合格率」的目标由细则规定（92%），不接受单位备案（指标 一.2「制造业产品质量合格率」 › 备案目标）")
     assert "target_filed" in message and len(message.splitlines()) == 2
 
 

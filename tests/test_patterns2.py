@@ -187,7 +187,11 @@ def test_the_scale_check_is_the_sum_of_points_times_weight(tmp_path):
     message = load_problems(tmp_path, text)
     # 100 × 0.3 + 100 × 0.6 = 90 ≠ 100
     assert located(message, "ruleset.yaml", lines_with(text, "scale: 100")), message
-    assert message.split(": ", 1)[1] == "顶层指标分值之和（按权重折算）为 90 分，与满分 100 分不一致（scale）"
+    assert message.split(": ", 1)[1] == (
+        "顶层指标分值之和（按权重折算）为 90 分，与满分 100 分不一致（scale）\n"
+        "  提示：各顶层指标（不含加分项、扣分项）的分值及写在何处：\n"
+        f"    一「日常考核」 100分 × 权重 0.3  ruleset.yaml:{lines_with(text, 'id: 一')[0] + 2}\n"
+        f"    二「年终考核」 100分 × 权重 0.6  ruleset.yaml:{lines_with(text, 'id: 二')[0] + 2}")
 
 
 def test_weights_that_do_not_add_up_with_unequal_sections(tmp_path):
@@ -195,7 +199,8 @@ def test_weights_that_do_not_add_up_with_unequal_sections(tmp_path):
                         .replace("points: 100, method: judged}", "points: 90, method: judged}"))
     message = load_problems(tmp_path, text)
     # 100 × 0.3 + 90 × 0.7 = 93 ≠ 100
-    assert message.split(": ", 1)[1] == "顶层指标分值之和（按权重折算）为 93 分，与满分 100 分不一致（scale）", message
+    assert message.split(": ", 1)[1].splitlines()[0] == "顶层指标分值之和（按权重折算）为 93 分，与满分 100 分不一致（scale）"
+    assert message.splitlines()[-1] == f"    二「年终考核」 90分 × 权重 0.7  ruleset.yaml:{lines_with(text, 'id: 二')[0] + 2}"
 
 
 def test_a_weight_below_the_top_is_refused(tmp_path):
@@ -203,7 +208,7 @@ def test_a_weight_below_the_top_is_refused(tmp_path):
                                         "{id: 一.2, title: 日常工作, points: 50, method: judged, weight: 0.5}"))
     message = load_problems(tmp_path, text)
     assert located(message, "ruleset.yaml", lines_with(text, "weight: 0.5")), message
-    assert message.split(": ", 1)[1] == ("权重（weight）只能写在顶层指标上：按权重折算进满分（一.2 › weight）\n"
+    assert message.split(": ", 1)[1] == ("权重（weight）只能写在顶层指标上：按权重折算进满分（一.2「日常工作」 › weight）\n"
                                          "  提示：例如“日常考核占30%”：顶层指标 日常考核 写 weight: 0.3")
 
 
@@ -260,10 +265,10 @@ RATIO_EVIDENCE = "unit: 甲县\nruleset: t\nvalues:\n  X: {value}\n"
 
 
 @pytest.mark.parametrize("value, message", [
-    ("{满意人数: 1004, 参评人数: 1003}", "甲县.yaml:4:6: X「测试项」的满意人数（1004）多于参评人数（1003）（values › X）"),
-    ('"1004/1003"', "甲县.yaml:4:6: X「测试项」的满意人数（1004）多于参评人数（1003）（values › X）"),
-    ("{满意人数: 0, 参评人数: 0}", "甲县.yaml:4:6: X「测试项」的参评人数为0，无法计算满意率（values › X）"),
-    ('"5/0"', "甲县.yaml:4:6: X「测试项」的参评人数为0，无法计算满意率（values › X）"),
+    ("{满意人数: 1004, 参评人数: 1003}", "甲县.yaml:4:6: X「测试项」的满意人数（1004）多于参评人数（1003）（指标 X「测试项」）"),
+    ('"1004/1003"', "甲县.yaml:4:6: X「测试项」的满意人数（1004）多于参评人数（1003）（指标 X「测试项」）"),
+    ("{满意人数: 0, 参评人数: 0}", "甲县.yaml:4:6: X「测试项」的参评人数为0，无法计算满意率（指标 X「测试项」）"),
+    ('"5/0"', "甲县.yaml:4:6: X「测试项」的参评人数为0，无法计算满意率（指标 X「测试项」）"),
 ])
 def test_impossible_ratios_are_refused_naming_the_item(tmp_path, ratio, value, message):
     assert evidence_problems(tmp_path, ratio, RATIO_EVIDENCE.format(value=value)) == message
@@ -275,7 +280,7 @@ def test_impossible_ratios_are_refused_naming_the_item(tmp_path, ratio, value, m
 ])
 def test_ratio_values_of_the_wrong_shape(tmp_path, ratio, value, shown):
     message = evidence_problems(tmp_path, ratio, RATIO_EVIDENCE.format(value=value))
-    assert message == f"甲县.yaml:4:6: X「测试项」应填 {{满意人数: 整数, 参评人数: 整数}}，或写成“812/1000”；实际为{shown}（values › X）"
+    assert message == f"甲县.yaml:4:6: X「测试项」应填 {{满意人数: 整数, 参评人数: 整数}}，或写成“812/1000”；实际为{shown}（指标 X「测试项」）"
 
 
 # --- 13. values from another assessment's results ---------------------------------------
@@ -385,21 +390,21 @@ def test_results_of_another_ruleset_are_refused(tmp_path, city):
     township_results(tmp_path, TOWN_TOTALS, ruleset_id="township-2013")
     message = evidence_problems(tmp_path, city, CITY_EVIDENCE.format(path="乡镇考核/results.json"))
     assert message == ("甲县.yaml:4:6: 一「乡镇考核平均分」的结果文件 乡镇考核/results.json：是按细则 township-2013 评分的，"
-                       "本项要求细则 township-2014 的结果（values › 一）")
+                       "本项要求细则 township-2014 的结果（指标 一「乡镇考核平均分」）")
 
 
 def test_results_with_an_incomplete_unit_are_refused(tmp_path, city):
     township_results(tmp_path, dict(TOWN_TOTALS, 丁镇=None))
     message = evidence_problems(tmp_path, city, CITY_EVIDENCE.format(path="乡镇考核/results.json"))
     assert message == ("甲县.yaml:4:6: 一「乡镇考核平均分」的结果文件 乡镇考核/results.json 中有1个单位未能评分完整（丁镇），"
-                       "不能据此计分（values › 一）")
+                       "不能据此计分（指标 一「乡镇考核平均分」）")
 
 
 @pytest.mark.parametrize("path", ["../乡镇考核/results.json", "乡镇考核/../乡镇考核/results.json"])
 def test_a_results_path_with_dot_dot_is_refused(tmp_path, city, path):
     township_results(tmp_path, TOWN_TOTALS)
     message = evidence_problems(tmp_path / "县", city, CITY_EVIDENCE.format(path=path))
-    assert message == f"甲县.yaml:4:6: 一「乡镇考核平均分」的结果文件路径须相对于本材料所在的文件夹，且不能含“..”：{path}（values › 一）"
+    assert message == f"甲县.yaml:4:6: 一「乡镇考核平均分」的结果文件路径须相对于本材料所在的文件夹，且不能含“..”：{path}（指标 一「乡镇考核平均分」）"
 
 
 def test_an_absolute_results_path_is_refused(tmp_path, city):
@@ -410,20 +415,20 @@ def test_an_absolute_results_path_is_refused(tmp_path, city):
 
 def test_a_missing_results_file_is_refused(tmp_path, city):
     message = evidence_problems(tmp_path, city, CITY_EVIDENCE.format(path="乡镇考核/results.json"))
-    assert message == "甲县.yaml:4:6: 一「乡镇考核平均分」的结果文件 乡镇考核/results.json：文件不存在（values › 一）"
+    assert message == "甲县.yaml:4:6: 一「乡镇考核平均分」的结果文件 乡镇考核/results.json：文件不存在（指标 一「乡镇考核平均分」）"
 
 
 def test_a_file_that_is_not_kaohe_results_is_refused(tmp_path, city):
     write(tmp_path, "unit: 甲镇\nruleset: township-2014\nvalues: {}\n", "乡镇考核/results.json")
     message = evidence_problems(tmp_path, city, CITY_EVIDENCE.format(path="乡镇考核/results.json"))
     assert message == ("甲县.yaml:4:6: 一「乡镇考核平均分」的结果文件 乡镇考核/results.json：不是 kaohe score 输出的评分结果"
-                       "（format 应为 kaohe.result/1）（values › 一）")
+                       "（format 应为 kaohe.result/1）（指标 一「乡镇考核平均分」）")
 
 
 def test_a_number_where_the_results_file_belongs(tmp_path, city):
     message = evidence_problems(tmp_path, city, "unit: 甲县\nruleset: t\nvalues:\n  一: 75\n")
     assert message == ("甲县.yaml:4:6: 一「乡镇考核平均分」取自考核 township-2014 的评分结果，"
-                       "应填结果文件（results.json）的路径，实际为数字 75（values › 一）\n"
+                       "应填结果文件（results.json）的路径，实际为数字 75（指标 一「乡镇考核平均分」）\n"
                        "  提示：例如 {results: 乡镇考核/results.json}，路径相对于本材料文件")
 
 
@@ -431,7 +436,7 @@ def test_from_results_share_needs_a_grade(tmp_path):
     text = ruleset_text(CITY.replace("take: share, grade: A", "take: share"), scale="30")
     message = load_problems(tmp_path, text)
     assert located(message, "ruleset.yaml", lines_with(text, "take: share")), message
-    assert message.split(": ", 1)[1] == "take: share 须写明等次 grade，例如 grade: A（二 › from_results）"
+    assert message.split(": ", 1)[1] == "take: share 须写明等次 grade，例如 grade: A（二「乡镇考核优秀比例」 › from_results）"
 
 
 # --- 14. not applicable; rescale -----------------------------------------------------------
@@ -637,7 +642,7 @@ def test_not_applicable_on_an_item_that_always_applies_is_refused(tmp_path, sect
     text = ("unit: 甲县\nruleset: t\nvalues:\n  一.1: 不适用\n  一.2: 不适用\n  一.3: 不适用\n"
             "  二.1: {score: 30, reason: 核查}\n")
     message = evidence_problems(tmp_path, section_rescale, text)
-    assert message == ('甲县.yaml:6:8: 核查评分项应填分数和理由（score、reason），实际为文字 "不适用"（values › 一.3）\n'
+    assert message == ('甲县.yaml:6:8: 核查评分项应填分数和理由（score、reason），实际为文字 "不适用"（指标 一.3「日常工作」）\n'
                        "  提示：写成 {score: 分数, reason: 评分理由}")  # only 一.3: 一.1 and 一.2 may not apply
 
 
@@ -796,7 +801,7 @@ def test_history_with_an_unknown_grade_is_refused(tmp_path, outcomes):
     text = ("unit: 甲县\nruleset: t\nhistory: {2013: E}\nvalues:\n  一: {score: 50, reason: 核查}\n"
             "facts: {late: false, complaints: 0, fraud: false, incidents: []}\n")
     message = evidence_problems(tmp_path, outcomes, text)
-    assert message == '甲县.yaml:3:17: 2013年的等次应为 A、B、C、D 之一，实际为文字 "E"（history › 2013）'
+    assert message == '甲县.yaml:3:17: 2013年的等次应为 A、B、C、D 之一，实际为文字 "E"（历年等次 › 2013年）'
 
 
 @pytest.mark.parametrize("then", ["{downgrade: 1}", "{exclude: A}", "{force_grade: D, consequence: 约谈}"])
@@ -1054,14 +1059,14 @@ UNIT_EVIDENCE = "unit: 甲县\nruleset: t\nvalues:\n  X: {value}\n"
 def test_a_unit_of_another_family_is_refused_naming_both_units(tmp_path):
     ruleset = one_item_ruleset(tmp_path, BILLION, "10")
     message = evidence_problems(tmp_path, ruleset, UNIT_EVIDENCE.format(value="5万人"))
-    assert message == ("甲县.yaml:4:6: X「测试项」的填报值写的单位「万人」与本项的单位「亿元」不同，无法换算（values › X）\n"
+    assert message == ("甲县.yaml:4:6: X「测试项」的填报值写的单位「万人」与本项的单位「亿元」不同，无法换算（指标 X「测试项」）\n"
                        "  提示：可写元、千元、万元、亿元")
 
 
 def test_percent_refuses_a_money_unit(tmp_path):
     ruleset = one_item_ruleset(tmp_path, PERCENT, "10")
     message = evidence_problems(tmp_path, ruleset, UNIT_EVIDENCE.format(value="3万元"))
-    assert message == ("甲县.yaml:4:6: X「测试项」的填报值写的单位「万元」与本项的单位「%」不同，无法换算（values › X）\n"
+    assert message == ("甲县.yaml:4:6: X「测试项」的填报值写的单位「万元」与本项的单位「%」不同，无法换算（指标 X「测试项」）\n"
                        "  提示：可写%、个百分点、‰")
 
 
@@ -1075,7 +1080,7 @@ def test_unit_required_refuses_a_bare_number(tmp_path, value):
 def test_unit_required_message(tmp_path):
     ruleset = one_item_ruleset(tmp_path, BILLION + "unit_required: true\n", "10")
     message = evidence_problems(tmp_path, ruleset, UNIT_EVIDENCE.format(value="0.85"))
-    assert message == ("甲县.yaml:4:6: X「测试项」的填报值 0.85 没有写明单位：本项按亿元计，可写元、千元、万元、亿元（values › X）\n"
+    assert message == ("甲县.yaml:4:6: X「测试项」的填报值 0.85 没有写明单位：本项按亿元计，可写元、千元、万元、亿元（指标 X「测试项」）\n"
                        "  提示：例如写成 “0.85亿元”，kaohe 会换算成亿元")
 
 
@@ -1088,7 +1093,7 @@ def test_unit_required_on_a_unit_that_does_not_convert_is_refused(tmp_path):
     body = f"items:\n  - {{id: X, title: 测试项, points: 10, {CITE}, method: threshold, target: 3, unit: 家, " \
            "unit_required: true}\n"
     message = load_problems(tmp_path, ruleset_text(body, scale="10"))
-    assert message.split(": ", 1)[1].startswith("单位「家」没有可换算的单位，不能要求填报时写明单位（X › unit_required）\n"
+    assert message.split(": ", 1)[1].startswith("单位「家」没有可换算的单位，不能要求填报时写明单位（X「测试项」 › unit_required）\n"
                                                 "  提示：unit_required 用于元、千元、万元、亿元、%"), message
 
 
@@ -1103,7 +1108,7 @@ def test_a_fraction_in_a_percent_item_is_warned(tmp_path):
     warning = warnings[0]
     assert warning.severity == "warning"
     assert (warning.location.file, warning.location.line, warning.location.path) == (
-        str(tmp_path / "甲县.yaml"), 4, "values › X")
+        str(tmp_path / "甲县.yaml"), 4, "指标 X「测试项」")
     assert warning.message == "X「测试项」：填报值 0.936% 可能是小数形式的比率：若指 93.6%，应填 93.6"
 
 
@@ -1129,7 +1134,7 @@ def test_kaohe_score_shows_the_warnings_on_stderr(tmp_path):
     evidence = write(tmp_path / "材料", UNIT_EVIDENCE.format(value="0.936"), "甲县.yaml")
     result = CliRunner().invoke(cli, ["score", str(tmp_path), str(evidence)])
     assert result.exit_code == 0, result.output
-    assert (f"提醒：{evidence}:4:6: X「测试项」：填报值 0.936% 可能是小数形式的比率：若指 93.6%，应填 93.6（values › X）\n"
+    assert (f"提醒：{evidence}:4:6: X「测试项」：填报值 0.936% 可能是小数形式的比率：若指 93.6%，应填 93.6（指标 X「测试项」）\n"
             "  提示：请核对后再报送；确认无误可不理会\n") in result.stderr
     assert "提醒" not in result.stdout
 
@@ -1139,7 +1144,7 @@ def test_kaohe_check_shows_the_warnings(tmp_path):
     evidence = write(tmp_path / "材料", UNIT_EVIDENCE.format(value="0.936"), "甲县.yaml")
     result = CliRunner().invoke(cli, ["check", str(tmp_path), str(evidence)])
     assert result.exit_code == 0, result.output
-    assert (f"  提醒：{evidence}:4:6：X「测试项」：填报值 0.936% 可能是小数形式的比率：若指 93.6%，应填 93.6（values › X）；"
+    assert (f"  提醒：{evidence}:4:6：X「测试项」：填报值 0.936% 可能是小数形式的比率：若指 93.6%，应填 93.6（指标 X「测试项」）；"
             "请核对后再报送；确认无误可不理会\n") in result.output, result.output
 
 
@@ -1232,7 +1237,7 @@ def test_excess_bonus_needs_max(tmp_path):
     text = ruleset_text(EXCESS.replace("        max: 15\n", ""))
     message = load_problems(tmp_path, text)
     assert located(message, "ruleset.yaml", lines_with(text, "excess: bonus")), message
-    assert message.split(": ", 1)[1] == "excess 只用于写了 max（本项最高分）的指标：超出分值的部分计入加分（一.2 › excess）"
+    assert message.split(": ", 1)[1] == "excess 只用于写了 max（本项最高分）的指标：超出分值的部分计入加分（一.2「质量建设投入增幅」 › excess）"
 
 
 # --- the mini 细则 in tests/fixtures/patterns2 -------------------------------------------------

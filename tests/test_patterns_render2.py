@@ -355,11 +355,11 @@ def test_check_prints_value_warnings_with_their_place(tmp_path):
     check = self_check(ruleset, load_evidence(path, ruleset))
     shown = check_text(ruleset, check)
     assert (f"请核对以下填报值（1项提醒，不影响报送）：\n  提醒：{path}:4:6：X「测试项」：填报值 0.936% 可能是小数形式的比率："
-            "若指 93.6%，应填 93.6（values › X）；请核对后再报送；确认无误可不理会\n") in shown
+            "若指 93.6%，应填 93.6（指标 X「测试项」）；请核对后再报送；确认无误可不理会\n") in shown
     assert shown.endswith("\n可以报送\n")
     document = check_document(ruleset, check)
     assert document["result"]["evidence"]["warnings"] == [{
-        "location": f"{path}:4:6", "path": "values › X",
+        "location": f"{path}:4:6", "path": "指标 X「测试项」",
         "message": "X「测试项」：填报值 0.936% 可能是小数形式的比率：若指 93.6%，应填 93.6",
         "hint": "请核对后再报送；确认无误可不理会"}]
     assert "not_applicable" not in document and "unjudged" not in document and "quota" not in document

@@ -88,7 +88,7 @@ def test_a_department_provider_needs_a_department(tmp_path):
 
 def test_an_unknown_provider_gets_a_close_name(tmp_path):
     assert problems(tmp_path, ITEMS.replace("provider: unit", "provider: unti")) == [
-        'ruleset.yaml:28:80: 不允许的取值 "unti"，可选：unit、inspection、department（一.3 › provider）',
+        'ruleset.yaml:28:80: 不允许的取值 "unti"，可选：unit、inspection、department（一.3「质量工作方案」 › provider）',
         '  提示：是否应为 "unit"？',
     ]
 
@@ -171,7 +171,7 @@ def test_reading_the_unit_workbook_back_ignores_the_others_rows(tmp_path):
     with pytest.raises(KaoheError) as refused:
         load_evidence(tmp_path / "鹿城区.xlsx", WENZHOU)
     assert str(refused.value) == (f"{tmp_path / '鹿城区.xlsx'} › 填报 › H{rows['一.10']}: 指标 一.10「特种设备万台事故率」"
-                                  "的目标由细则规定（0.42起/万台），不接受单位备案（targets › 一.10）\n"
+                                  "的目标由细则规定（0.42起/万台），不接受单位备案（指标 一.10「特种设备万台事故率」 › 备案目标）\n"
                                   "  提示：细则中标明 target_filed: true（目标备案）的指标才可备案目标；请删去此处填写的目标")
 
 
@@ -428,7 +428,7 @@ def test_judged_scores_out_of_range_or_without_reason_are_refused(tmp_path):
         "第一组.xlsx › 录入 › H9: 核查评分 7 超出本项分值范围 0–4 分（鹿城区 › 二.7 工程质量安全隐患排查和专项整治）",
         "  提示：此项应填：核查评分（0–4分，按0.5分计），理由写在评分理由栏",
         "第一组.xlsx › 录入 › I10: 核查评分必须写明理由（鹿城区 › 二.14 质量宣传氛围）",
-        "  提示：此项应填：核查评分（0–5分，按0.5分计），理由写在评分理由栏",
+        "  提示：请在该单元格写明评分理由",
         "第一组.xlsx › 录入 › H11: 核查评分 3.2 不是 0.5 的整数倍（鹿城区 › 二.15 全国质量强市示范城市创建）",
         "  提示：此项应填：核查评分（0–5分，按0.5分计），理由写在评分理由栏",
         "第一组.xlsx › 录入 › H12: 填了评分理由，但没有填得分（龙湾区 › 二.7 工程质量安全隐患排查和专项整治）",

@@ -143,7 +143,7 @@ def test_a_wrong_expectation_is_located(tmp_path, text, message):
      "t.yaml:3:10: batch 应为一同评分的材料所在的文件夹，../samples/01-鹿城区.yaml 是文件"
      "（{samples}/01-鹿城区.yaml）（a › batch）\n  提示：路径相对于用例文件所在的文件夹"),
     ("- name: a\n  evidence: {unit: 鹿城区, ruleset: wenzhou-2014, values: {一.1: abc}}\n  expect: {total: 1}\n",
-     't.yaml:2:62: 填报值应为数字（单位：%），实际为文字 "abc"（a › evidence › values › 一.1）'),
+     't.yaml:2:62: 填报值应为数字（单位：%），实际为文字 "abc"（a › evidence › 指标 一.1「制造业产品质量合格率」）'),
     ("- 3\n", "t.yaml:1:3: 应为映射（键: 值），实际为数字 3（第1个用例）"),
     ("- name: a\n  evidence: ../samples/01-鹿城区.yaml\n  expect: {}\n- abc\n",
      't.yaml:4:3: 应为映射（键: 值），实际为文字 "abc"（第2个用例）'),
@@ -205,7 +205,7 @@ def test_an_expected_grade_the_ruleset_does_not_have_fails_the_case(tmp_path):
     ("period: {start: 2013-07-01, end: 2014-06-30}", "period: {}",
      'ruleset.yaml:14:9: 缺少必填字段 "end"（period）\nruleset.yaml:14:9: 缺少必填字段 "start"（period）'),
     ("scale: 100", "scale: null", "ruleset.yaml:27:8: 应为数字，实际为空值（scale）"),
-    ("    points: 60", "    points: null", "ruleset.yaml:60:13: 应为数字，实际为空值（二 › points）"),
+    ("    points: 60", "    points: null", "ruleset.yaml:60:13: 应为数字，实际为空值（二「质量措施落实情况」 › points）"),
     ("items:\n  - id: 一", "items:\n  - 3\n  - id: 一",
      "ruleset.yaml:48:5: 应为映射（键: 值），实际为数字 3（items[1]）"),
     ("  incidents:", "  incidents: 3\n  xincidents:",
@@ -227,7 +227,7 @@ def test_a_list_item_that_is_not_a_mapping_is_located_in_an_extending_ruleset(tm
                     encoding="utf-8")
     result = run("validate", path.parent)
     assert result.exit_code == 1
-    assert f"{path}:41:11: 应为映射（键: 值），实际为数字 3（一 › children[1]）" in result.stderr
+    assert f"{path}:41:11: 应为映射（键: 值），实际为数字 3（一「质量目标完成情况」 › children[1]）" in result.stderr
 
 
 # --- characters an xlsx file cannot hold ----------------------------------------------
@@ -269,11 +269,11 @@ def test_score_sheets_and_summary_with_control_characters(tmp_path):
 
 @pytest.mark.parametrize("old, new, message", [
     ("            - {min: 5, points: 6}", "            - {min: null, points: 6}",
-     "ruleset.yaml:155:21: 应为数字，实际为空值（二.7 › brackets[1] › min）"),
+     "ruleset.yaml:155:21: 应为数字，实际为空值（二.7「品牌培育」 › brackets[1] › min）"),
     ("            - {min: 5, points: 6}", "            - 1",
-     "ruleset.yaml:155:15: 应为映射（键: 值），实际为数字 1（二.7 › brackets[1]）"),
+     "ruleset.yaml:155:15: 应为映射（键: 值），实际为数字 1（二.7「品牌培育」 › brackets[1]）"),
     ("levels: {试点通过验收: 4, 开展试点: 2, 未开展: 0}", "levels: {试点通过验收: 4, 开展试点: null, 未开展: 0}",
-     "ruleset.yaml:141:37: 应为数字，实际为空值（二.6 › levels › 开展试点）"),
+     "ruleset.yaml:141:37: 应为数字，实际为空值（二.6「服务业标准化试点」 › levels › 开展试点）"),
 ])
 def test_method_parameters_written_null_or_not_a_mapping_are_located(tmp_path, old, new, message):
     """A bracket whose min is null used to be dropped silently, and scoring then crashed on an empty table."""

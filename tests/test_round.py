@@ -140,12 +140,12 @@ def test_a_whole_round_of_wenzhou_2014(db, tmp_path):
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:2] == [
         f"泰顺县 第1版（11-泰顺县.yaml，摘要 {digest12(bad)}）：未通过校验，不计入评分",
-        f"  {bad}:11:12: 填报值 130% 超出允许范围 0–100%（values › 一.1 › value）",
+        f"  {bad}:11:12: 填报值 130% 超出允许范围 0–100%（指标 一.1「制造业产品质量合格率」 › 填报值）",
     ]
     from kaohe.round.models import Submission
     rejected = Submission.objects.get(unit="泰顺县", version=1)
     assert (rejected.accepted, rejected.data, bytes(rejected.content)) == (False, "", bad.read_bytes())
-    assert json.loads(rejected.problems) == [f"{bad}:11:12: 填报值 130% 超出允许范围 0–100%（values › 一.1 › value）"]
+    assert json.loads(rejected.problems) == [f"{bad}:11:12: 填报值 130% 超出允许范围 0–100%（指标 一.1「制造业产品质量合格率」 › 填报值）"]
 
     # --- every other unit submits; 乐清市 re-submits (version 2, 二.11 2 → 0) ------------------------------------
     others = [SAMPLES[unit] for unit in UNITS if unit != "泰顺县"]

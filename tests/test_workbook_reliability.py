@@ -122,7 +122,7 @@ def dongtou(tmp_path) -> Path:
     return path
 
 
-NO_ROWS = ["洞头县.xlsx › 填报 › F40: 答“有”，但“事件”表中没有“质量安全事件”的事件行（facts › incidents）",
+NO_ROWS = ["洞头县.xlsx › 填报 › F40: 答“有”，但“事件”表中没有“质量安全事件”的事件行（事实「质量安全事件」）",
            "  提示：请在“事件”表逐条填写事件（“事实”列选“质量安全事件”），或改答“无”"]
 
 
@@ -134,7 +134,7 @@ def test_the_event_vetoes_when_answer_and_rows_agree(dongtou):
 def test_有_with_the_event_sheet_deleted(dongtou):
     edited(dongtou, lambda wb: wb.remove(wb["事件"]))
     assert problems(dongtou) == [
-        "洞头县.xlsx › 填报 › F40: 答“有”，但工作簿中没有“事件”表（现有：说明、填报、选项）（facts › incidents）",
+        "洞头县.xlsx › 填报 › F40: 答“有”，但工作簿中没有“事件”表（现有：说明、填报、选项）（事实「质量安全事件」）",
         "  提示：请在 kaohe template 生成的填报表的“事件”表逐条填写事件，或改答“无”"]
 
 
@@ -143,7 +143,7 @@ def test_有_with_the_event_sheet_renamed(dongtou):
         wb["事件"].title = "事件（旧）"
     edited(dongtou, rename)
     assert problems(dongtou)[0] == ("洞头县.xlsx › 填报 › F40: 答“有”，但工作簿中没有“事件”表（现有：说明、填报、选项、事件（旧））"
-                                    "（facts › incidents）")
+                                    "（事实「质量安全事件」）")
 
 
 def test_有_with_the_event_sheet_emptied(dongtou):
@@ -169,14 +169,14 @@ def test_无_while_event_rows_exist(dongtou):
             wb["事件"][f"{column}3"] = value
     edited(dongtou, add_row)
     assert problems(dongtou) == [
-        "洞头县.xlsx › 填报 › F40: 答“无”，但“事件”表第 2、3 行填了“质量安全事件”的事件（facts › incidents）",
+        "洞头县.xlsx › 填报 › F40: 答“无”，但“事件”表第 2、3 行填了“质量安全事件”的事件（事实「质量安全事件」）",
         "  提示：两者须一致：有事件请改答“有”，没有事件请删除这些事件行"]
 
 
 def test_a_blank_answer_with_event_rows_is_refused(dongtou):
     edited(dongtou, lambda wb: wb["填报"].__setitem__("F40", None))
     assert problems(dongtou) == [
-        "洞头县.xlsx › 填报 › F40: 未答“有/无”，但“事件”表第 2 行填了“质量安全事件”的事件（facts › incidents）",
+        "洞头县.xlsx › 填报 › F40: 未答“有/无”，但“事件”表第 2 行填了“质量安全事件”的事件（事实「质量安全事件」）",
         "  提示：请改答“有”；如果这些事件不该填报，请删除事件行并答“无”"]
 
 
@@ -193,7 +193,7 @@ def test_a_blank_answer_without_event_rows_is_a_missing_fact(dongtou):
 def test_an_events_fact_answered_otherwise(dongtou):
     edited(dongtou, lambda wb: wb["填报"].__setitem__("F40", "是"))
     assert problems(dongtou) == [
-        "洞头县.xlsx › 填报 › F40: 应填 有/无，实际为文字 \"是\"（facts › incidents）",
+        "洞头县.xlsx › 填报 › F40: 应填 有/无，实际为文字 \"是\"（事实「质量安全事件」）",
         "  提示：请从下拉列表选择“有”或“无”；有事件的逐条填在“事件”表"]
 
 
@@ -214,7 +214,7 @@ def test_a_part_answered_otherwise_is_refused_at_its_cell(tmp_path):
     path = fill(sample("01-鹿城区"), tmp_path / "鹿城区.xlsx")
     row = row_of(load_workbook(path)["填报"], "二.6｜建立食品安全基层监管网络")
     edited(path, lambda wb: wb["填报"].__setitem__(f"F{row}", "完成"))
-    assert problems(path) == [f"鹿城区.xlsx › 填报 › F{row}: 应填 是/否，实际为文字 \"完成\"（values › 二.6）",
+    assert problems(path) == [f"鹿城区.xlsx › 填报 › F{row}: 应填 是/否，实际为文字 \"完成\"（指标 二.6「食品安全基层监管与“放心市场”“放心柜”」）",
                               "  提示：“建立食品安全基层监管网络”完成了填“是”，没有完成填“否”"]
 
 
@@ -223,7 +223,7 @@ def test_a_disagreeing_workbook_fails_the_score_command(dongtou):
     result = CliRunner().invoke(cli, ["score", str(ROOTS / "wenzhou-2014"), str(dongtou)])
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.replace(f"{dongtou.parent}/", "").splitlines()[0] == (
-        "洞头县.xlsx › 填报 › F40: 答“有”，但工作簿中没有“事件”表（现有：说明、填报、选项）（facts › incidents）")
+        "洞头县.xlsx › 填报 › F40: 答“有”，但工作簿中没有“事件”表（现有：说明、填报、选项）（事实「质量安全事件」）")
 
 
 # --- 3. the unit name ----------------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def test_a_bad_unit_name_in_yaml(tmp_path, unit_line, message, hint):
     path = evidence_file(tmp_path, unit_line)
     line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("unit"))
     column = 7 if unit_line != "unit:" else 6
-    assert problems(path) == [f"材料.yaml:{line}:{column}: {message}（unit）", f"  提示：{hint}"]
+    assert problems(path) == [f"材料.yaml:{line}:{column}: {message}", f"  提示：{hint}"]
 
 
 @pytest.mark.parametrize(("unit", "message"), [
@@ -258,19 +258,19 @@ def test_a_bad_unit_name_in_yaml(tmp_path, unit_line, message, hint):
 def test_a_unit_name_with_control_characters(unit, message):
     with pytest.raises(KaoheError) as caught:
         evidence_from_data({"unit": unit, "ruleset": "wenzhou-2014", "values": {}}, WENZHOU, "材料.yaml", "")
-    assert str(caught.value).splitlines() == [f"材料.yaml: {message}（unit）", "  提示：控制字符常由复制粘贴带入，请删除后重新填写"]
+    assert str(caught.value).splitlines() == [f"材料.yaml: {message}", "  提示：控制字符常由复制粘贴带入，请删除后重新填写"]
 
 
 def test_an_empty_unit_name_in_json(tmp_path):
     path = tmp_path / "材料.json"
     path.write_text('{"unit": "", "ruleset": "wenzhou-2014", "values": {}}', encoding="utf-8")
-    assert problems(path) == ["材料.json:1:10: 被考核单位名称是必填的，这里为空（unit）", f"  提示：请填写被考核单位名称（{ROSTER}）"]
+    assert problems(path) == ["材料.json:1:10: 被考核单位名称是必填的，这里为空", f"  提示：请填写被考核单位名称（{ROSTER}）"]
 
 
 @pytest.mark.parametrize("blank", [None, "   "])
 def test_a_blank_unit_cell_in_a_workbook(tmp_path, blank):
     path = edited(fill(sample("01-鹿城区"), tmp_path / "鹿城区.xlsx"), lambda wb: wb["填报"].__setitem__("B2", blank))
-    assert problems(path) == ["鹿城区.xlsx › 填报 › B2: 被考核单位名称是必填的，这里为空（unit）",
+    assert problems(path) == ["鹿城区.xlsx › 填报 › B2: 被考核单位名称是必填的，这里为空",
                               f"  提示：请填写被考核单位名称（{ROSTER}）"]
 
 
@@ -278,7 +278,7 @@ def test_an_empty_unit_is_not_scored_as_单位(tmp_path):
     path = evidence_file(tmp_path, 'unit: ""')
     result = CliRunner().invoke(cli, ["score", str(ROOTS / "wenzhou-2014"), str(path), "-o", str(tmp_path / "out")])
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr.replace(f"{tmp_path}/", "").splitlines()[0] == "材料.yaml:2:7: 被考核单位名称是必填的，这里为空（unit）"
+    assert result.stderr.replace(f"{tmp_path}/", "").splitlines()[0] == "材料.yaml:2:7: 被考核单位名称是必填的，这里为空"
     assert not (tmp_path / "out" / "单位.xlsx").exists()
 
 
@@ -291,7 +291,7 @@ def test_a_judged_value_written_as_a_number(tmp_path):
     path = tmp_path / "洞头县.yaml"
     path.write_text(text, encoding="utf-8")
     line = text.splitlines().index("  二.7: 3.5") + 1
-    assert problems(path) == [f"洞头县.yaml:{line}:8: 核查评分项应填分数和理由（score、reason），实际为数字 3.5（values › 二.7）",
+    assert problems(path) == [f"洞头县.yaml:{line}:8: 核查评分项应填分数和理由（score、reason），实际为数字 3.5（指标 二.7「工程质量安全隐患排查和专项整治」）",
                               "  提示：写成 {score: 3.5, reason: 评分理由}"]
 
 
@@ -303,7 +303,7 @@ def test_a_judged_value_given_as_a_number_under_value(tmp_path):
     path.write_text(text, encoding="utf-8")
     line = text.splitlines().index("    value: 3.5") + 1
     assert problems(path)[0] == (f"洞头县.yaml:{line}:12: 核查评分项应填分数和理由（score、reason），实际为数字 3.5"
-                                 "（values › 二.7 › value）")
+                                 "（指标 二.7「工程质量安全隐患排查和专项整治」 › 填报值）")
 
 
 def test_an_event_that_is_not_a_mapping(tmp_path):
@@ -312,7 +312,7 @@ def test_an_event_that_is_not_a_mapping(tmp_path):
     path.write_text(text, encoding="utf-8")
     line = text.splitlines().index("    - 某镇事件") + 1
     assert problems(path) == [f"洞头县.yaml:{line}:7: 应为一起事件（kind、date、title、files），实际为文字 \"某镇事件\""
-                              "（facts › incidents[1]）"]
+                              "（事实「质量安全事件」第1起）"]
 
 
 def test_evidence_that_is_not_a_mapping(tmp_path):
@@ -329,9 +329,9 @@ def test_data_without_positions_still_names_its_file():
     with pytest.raises(KaoheError) as caught:
         evidence_from_data(data, WENZHOU, "用例.yaml:12", "")
     assert str(caught.value).splitlines() == [
-        '用例.yaml:12: 缺少必填字段 "kind"（facts › incidents[1]）',
-        "用例.yaml:12: 应为一起事件（kind、date、title、files），实际为数字 5（facts › incidents[2]）",
-        "用例.yaml:12: 核查评分项应填分数和理由（score、reason），实际为数字 3（values › 二.7）",
+        '用例.yaml:12: 缺少必填字段 "kind"（事实「质量安全事件」第1起）',
+        "用例.yaml:12: 应为一起事件（kind、date、title、files），实际为数字 5（事实「质量安全事件」第2起）",
+        "用例.yaml:12: 核查评分项应填分数和理由（score、reason），实际为数字 3（指标 二.7「工程质量安全隐患排查和专项整治」）",
         "  提示：写成 {score: 3, reason: 评分理由}",
     ]
 
@@ -346,7 +346,8 @@ def test_a_judged_row_without_its_reason(tmp_path):
     row = row_of(load_workbook(path)["填报"], "二.7")
     assert load_evidence(path, ruleset).entries["二.7"].value.reason == "现场核查隐患排查台账与专项整治记录"
     edited(path, lambda wb: wb["填报"].__setitem__(f"K{row}", None))
-    assert problems(path, ruleset) == [f"洞头县.xlsx › 填报 › K{row}: 核查评分必须写明理由（values › 二.7 › value › reason）"]
+    assert problems(path, ruleset) == [f"洞头县.xlsx › 填报 › K{row}: 核查评分必须写明理由（指标 二.7「工程质量安全隐患排查和专项整治」 › 理由）",
+                                       "  提示：请在该单元格写明评分理由"]
 
 
 # --- 5. absurd numbers and control characters, refused at their cell ---------------------------------------

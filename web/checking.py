@@ -4,6 +4,7 @@ aside exactly as a submission sets them aside (kaohe.round.actions), so the page
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -73,7 +74,8 @@ class UploadCheck:
 
 
 def _item_text(ruleset: Ruleset, location: Location) -> str:
-    for part in location.path.split(" › "):
+    named = re.search(r"指标 (\S+?)「", location.path)  # the engine names an item 指标 一.1「title」 in its paths
+    for part in [named.group(1)] if named else location.path.split(" › "):
         item = leaf(ruleset, part.strip())
         if item is not None:
             return f"{item.id} {item.title}"
@@ -98,10 +100,10 @@ def problem_rows(ruleset: Ruleset, problems: list[Problem], private: str) -> lis
             for p in problems]
 
 
-def _read(pending: Pending):
+def _read(pending: Pending, ruleset: Ruleset):
     if pending.path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from kaohe.engine.workbook import read_workbook
-        return read_workbook(pending.path)
+        from kaohe.engine.evidence import read_filled_workbook
+        return read_filled_workbook(pending.path, ruleset)
     return read_document(pending.path)
 
 
@@ -110,7 +112,7 @@ def check_upload(round_: Round, unit: str, pending: Pending) -> UploadCheck:
     checked = UploadCheck(pending.name, pending.digest)
     private = str(pending.path.parent) + "/"
     try:
-        data, digest = _read(pending)
+        data, digest = _read(pending, ruleset)
         named = data.get("unit") if isinstance(data, dict) else None
         if isinstance(named, str) and named.strip() and named.strip() != unit:
             checked.problems.append(ProblemRow("", "", f"材料填写的被考核单位是“{named.strip()}”，不是本单位“{unit}”",

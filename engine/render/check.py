@@ -146,7 +146,7 @@ def _excluded_lines(check: SelfCheck) -> list[str]:
 
 
 def _warning(problem) -> str:
-    """甲县.yaml:5:3：二.1「投入」：填报值 0.936% 可能是……（values › 二.1）；请核对后再报送……"""
+    """甲县.yaml:5:3：二.1「投入」：填报值 0.936% 可能是……（指标 二.1「投入」 › 填报值）；请核对后再报送……"""
     path = f"（{problem.location.path}）" if problem.location.path else ""
     hint = f"；{problem.hint}" if problem.hint else ""
     return f"{problem.location}：{problem.message}{path}{hint}"
