@@ -191,3 +191,16 @@ def test_a_partial_batch_is_named_and_its_places_are_provisional():
     assert ranked["reason"].endswith("（暂定：名单中还有8个单位未参评，名次可能变化）")
     whole = run("score", WENZHOU, SAMPLES, "--provisional", "--json")
     assert "注意" not in whole.stderr and "暂定：名单中" not in whole.stdout
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_no_internal_error():
+    """`kaohe lint … | head -1`: the reader closes the pipe before kaohe has written; kaohe stops quietly."""
+    import subprocess
+    import sys
+    process = subprocess.Popen([sys.executable, "-c", "from kaohe.cli import run; run()", "lint",
+                                str(ROOT / "rulesets" / "hubei-2015")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    process.stdout.close()  # before the ruleset is even loaded: every write meets a closed pipe
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert stderr == ""
