@@ -156,13 +156,7 @@ def _merge_by_key(old: Mapping, new: Mapping) -> Mapping:
     """facts: a key the child writes replaces the parent's declaration, a new key is added, `key: null` removes it."""
     out = Mapping(old)
     out.loc, out.key_locs = new.loc, dict(old.key_locs)
-    for key, value in new.items():
-        if value is None:
-            out.pop(key, None)
-            out.key_locs.pop(key, None)
-        else:
-            out[key] = value
-            out.key_locs[key] = new.key_locs[key]
+    _patch(out, new)
     return out
 
 

@@ -140,26 +140,10 @@ def test_bundled_rulesets_extend_the_national_framework():
     assert wenzhou.note.startswith("重建稿")
 
 
-# A chain of three: the grandparent's framework, last year's ruleset, and this year's draft.
-GRANDPARENT = """\
-facts:
-  incidents: {title: 质量安全事件, kind: events, kinds: [区域性, 一般]}
-  late: {title: 迟报自评报告, kind: yes_no}
-items:
-  - id: A
-    title: 质量目标
-    points: 60
-    citation: {source: s, clause: 第四条, text: 质量目标}
-    children:
-      - {id: A.1, title: 合格率, points: 40, method: all_or_nothing}
-      - {id: A.2, title: 满意度, points: 20, method: all_or_nothing}
-  - {id: B, title: 质量措施, points: 40, method: judged, citation: {source: s, clause: 第四条, text: 质量措施}}
-outcomes:
-  - id: veto
-    title: 区域性事件一票否决
-    when: {fact: incidents, any_kind: [区域性]}
-    then: {force_grade: D}
-    citation: {source: s, clause: 第五条, text: 一律为D级}
+# A chain of three: the grandparent's framework (PARENT with a second fact and rule), last year's ruleset, this
+# year's draft.
+LATE_FACT = "  late: {title: 迟报自评报告, kind: yes_no}\n"
+GRANDPARENT = PARENT.replace("kinds: [区域性, 一般]}\n", "kinds: [区域性, 一般]}\n" + LATE_FACT) + """\
   - id: late
     title: 迟报的不得评为A级
     when: {fact: late, is: true}
