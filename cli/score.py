@@ -24,6 +24,7 @@ from kaohe.engine.render.outputs import write_outputs
 from kaohe.engine.render.summary import unit_detail_text
 
 from .options import json_option, out_option, quiet_option, ruleset_argument, unit_option
+from .progress import progress
 
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".xlsm")
 
@@ -49,14 +50,17 @@ def evidence_paths(arguments: tuple[Path, ...]) -> list[Path]:
     return paths
 
 
-def load_batch(ruleset, arguments):
+def load_batch(ruleset, arguments, quiet: bool = True):
     """Load every evidence file, reporting the problems of all of them at once."""
     batch, problems = [], []
-    for path in evidence_paths(arguments):
-        try:
-            batch.append(load_evidence(path, ruleset))
-        except KaoheError as error:
-            problems.extend(error.problems)
+    paths = evidence_paths(arguments)
+    with progress("读取材料", len(paths), quiet) as advance:
+        for path in paths:
+            try:
+                batch.append(load_evidence(path, ruleset))
+            except KaoheError as error:
+                problems.extend(error.problems)
+            advance(1)
     if problems:
         raise KaoheError(problems)
     return batch
@@ -84,7 +88,7 @@ def score(ruleset, evidence, as_json, out_dir, quiet, unit, provisional) -> None
     loaded = load_ruleset(ruleset)
     if out_dir is not None:  # before any work: an output folder that holds an input is refused outright
         refuse_overlap([*chain_files(ruleset), *evidence, *evidence_paths(evidence)], out_dir, output_is_folder=True)
-    batch = load_batch(loaded, evidence)
+    batch = load_batch(loaded, evidence, quiet)
     results = evaluate(loaded, batch)
     if unit is not None:
         chosen = [r for r in results if r.unit == unit]
@@ -96,7 +100,8 @@ def score(ruleset, evidence, as_json, out_dir, quiet, unit, provisional) -> None
     else:
         shown = dumps(results_document(loaded, results)) if as_json else summary_text(loaded, results)
     if out_dir is not None:  # written before anything is shown: a failed write shows no result
-        write_outputs(loaded, results, out_dir)
+        with progress("写出评分表", len(results), quiet) as advance:
+            write_outputs(loaded, results, out_dir, progress=advance)
     click.echo(shown, nl=False)
     if out_dir is not None and not quiet:
         click.echo(f"结果已写入 {out_dir}/：每个单位的评分表（.xlsx、.html），汇总.xlsx、汇总.html、"

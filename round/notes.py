@@ -10,7 +10,7 @@ from .history import UNFILLED, AdjustmentNote, AppealNote
 
 TITLE = "调整与申诉"
 MARK_ADJUSTED, MARK_APPEAL = "经调整", "经申诉"
-LEGEND = (f"得分格注“{MARK_ADJUSTED}”的指标由考核办公室调整，注“{MARK_APPEAL}”的指标因申诉维持而调整；"
+LEGEND = (f"得分注“{MARK_ADJUSTED}”的指标由考核办公室调整，注“{MARK_APPEAL}”的指标因申诉维持而调整；"
           "调整的原值、新值、理由、调整人和时间见下表。")
 ADJUSTMENT_COLUMNS = ("指标", "原值/计算得分", "新值/调整后得分", "理由", "调整人", "时间")
 ADJUSTMENT_WIDTHS = (14, 12, 12, 30, 8, 10)

@@ -131,17 +131,20 @@ def test_sheet_shows_key_items_own_caps_and_deductions(tmp_path):
         Decimal("86.9"), Decimal("87.9"), 5, -6)
     ws, rows = sheet_rows(ruleset, result, tmp_path)
     cells = {key: [c.value for c in row[:6]] for key, row in rows.items()}
-    assert cells["一"] == ["一", "★工作机制", None, "60", None, "63.9"]
-    assert cells["一.3"] == ["一.3", "标准制定", "每项2分，本项最高15分。", "10\n最高15", None, "15"]
-    assert cells["三"] == ["三", "加分（加分项）", None, "5", None, "5"]
-    assert cells["四"] == ["四", "扣分项", None, "最多扣10分", None, "-6"]
-    assert cells["四.1"] == ["四.1", "发生质量事故", "每起扣2分。", "扣分项", None, "-6"]
+    assert cells["一"] == ["一", "★工作机制", None, 60, None, 63.9]
+    assert cells["一.3"] == ["一.3", "标准制定", "每项2分，本项最高15分。", "10\n最高15", None, 15]
+    assert cells["三"] == ["三", "加分", None, 5, None, 5]  # never 加分（加分项）
+    assert cells["四"] == ["四", "扣分项", None, "最多扣10分", None, -6]
+    assert cells["四.1"] == ["四.1", "发生质量事故", "每起扣2分。", "扣分项", None, -6]
     assert rows["四.1"][6].value == ("计入3起（2014-03-01 较大 某厂爆炸；2014-05-01 一般 某处坍塌；2014-06-01 一般 某车间火灾）；"
                                     "发生3起，每起扣2分，扣6分")
     assert rows["四.1"][5].style == "kh-deduct-center" and rows["四.1"][5].font.color.rgb.endswith("C00000")
     assert rows["一.1"][5].style == "kh-center"
     assert ws["A3"].value == "总分：86.9（基本分 87.9 + 加分 5 − 扣分项 6）　　等次：B"
-    assert rows["合计"][1].value == "总分 86.9（基本分 87.9 + 加分 5 − 扣分项 6），等次 B"
+    # 合计: 满分 under 分值 and the total under 得分, numbers; the grade and the make-up of the total beside them
+    assert [c.value for c in rows["合计"][:7]] == ["合计", "等次 B", None, 100, None, 86.9,
+                                                  "总分 86.9（基本分 87.9 + 加分 5 − 扣分项 6）"]
+    assert [c.data_type for c in rows["合计"][3:6:2]] == ["n", "n"]
 
 
 def test_html_sheet_says_the_same(tmp_path):
@@ -164,8 +167,8 @@ def test_deductions_stop_the_total_at_zero(tmp_path):
     assert result.total == 0 and result.penalty_total == -10
     ws, rows = sheet_rows(ruleset, result, tmp_path)
     assert ws["A3"].value.startswith("总分：0（基本分 0 + 加分 0 − 扣分项 10，扣完为止，总分最低为0分）")
-    assert [c.value for c in rows["四.1"][3:6]] == ["扣分项", None, "-12"]  # the row itself has no limit
-    assert [c.value for c in rows["四"][3:7]] == ["最多扣10分", None, "-10", "扣分合计12分，本项最多扣10分"]
+    assert [c.value for c in rows["四.1"][3:6]] == ["扣分项", None, -12]  # the row itself has no limit
+    assert [c.value for c in rows["四"][3:7]] == ["最多扣10分", None, -10, "扣分合计12分，本项最多扣10分"]
 
 
 def test_a_ruleset_without_penalties_keeps_its_totals_line(tmp_path):
@@ -173,7 +176,7 @@ def test_a_ruleset_without_penalties_keeps_its_totals_line(tmp_path):
     result = score(ruleset, {"values": {"X": True}})
     ws, rows = sheet_rows(ruleset, result, tmp_path)
     assert ws["A3"].value == "总分：100　　等次：A"
-    assert rows["合计"][1].value == "总分 100，等次 A"
+    assert [c.value for c in rows["合计"][:7]] == ["合计", "等次 A", None, 100, None, 100, None]
     page = sheet_html(ruleset, result)
     assert "deduct" not in page and "★" not in page
 
@@ -202,7 +205,7 @@ def test_unit_detail_and_summary_texts(tmp_path):
     assert lines[1] == "总分 86.9（基本分 87.9 + 加分 5 − 扣分项 6），等次 B"
     assert "一 ★工作机制  63.9/60" in lines
     assert "  一.3 标准制定  15/10（最高15）" in lines
-    assert "四 扣分项  -6（扣分项，最多扣10分）" in lines
+    assert "四 扣分项  -6（最多扣10分）" in lines  # never 扣分项…（扣分项
     assert "  四.1 发生质量事故  -6（扣分项）" in lines
     missing = score(ruleset, {"values": JIA["values"], "facts": {"plan_missing": False, "awards": []}}, "乙县")
     assert "  乙县（乙县.yaml）：二.1、四.1 缺事实「生产安全事故」" in summary_text(ruleset, [missing]).splitlines()

@@ -133,8 +133,8 @@ def test_a_weighted_sheet_with_a_not_applicable_item(tmp_path):
                                        "（保留两位小数）；总分72.73分（不取舍）")
 
     ws, cells = workbook(ruleset, result, tmp_path)
-    assert [c.value for c in cells["一"][:6]] == ["一", "日常考核", None, "100\n权重30%", None, "50"]
-    assert [c.value for c in cells["一.1"][:6]] == ["一.1", "港口管理", "建立得40分。", "40", None, "不适用"]
+    assert [c.value for c in cells["一"][:6]] == ["一", "日常考核", None, "100\n权重30%", None, 50]
+    assert [c.value for c in cells["一.1"][:6]] == ["一.1", "港口管理", "建立得40分。", 40, None, "不适用"]
     assert cells["一.1"][5].style == "kh-center"  # not the yellow of an unscored row
     assert ws["A3"].value == "总分：72.73　　等次：C　　后果：通报批评"
 

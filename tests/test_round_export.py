@@ -244,12 +244,13 @@ def test_changes_since_a_given_publication_in_either_order(opened, tmp_path):
 def test_score_sheets_mark_adjusted_items_and_list_adjustments_and_appeals(opened, tmp_path):
     export(opened, tmp_path / "out")
     out = tmp_path / "out"
-    assert item_row(out / "鹿城区.xlsx", "二.7")[5] == "3\n经调整"
-    assert item_row(out / "龙湾区.xlsx", "一.7")[5] == "3\n经申诉"
-    assert item_row(out / "苍南县.xlsx", "一.6")[5] == "4\n经调整"
-    assert item_row(out / "鹿城区.xlsx", "一.7")[5] == "2"  # not adjusted: no mark
+    assert item_row(out / "鹿城区.xlsx", "二.7")[5] == 3  # 得分 stays a number; the mark opens the explanation
+    assert item_row(out / "鹿城区.xlsx", "二.7")[6].startswith("【经调整】")
+    assert item_row(out / "龙湾区.xlsx", "一.7")[5] == 3 and item_row(out / "龙湾区.xlsx", "一.7")[6].startswith("【经申诉】")
+    assert item_row(out / "苍南县.xlsx", "一.6")[5] == 4 and item_row(out / "苍南县.xlsx", "一.6")[6].startswith("【经调整】")
+    assert item_row(out / "鹿城区.xlsx", "一.7")[5] == 2  # not adjusted: no mark, and a number
 
-    legend = ("得分格注“经调整”的指标由考核办公室调整，注“经申诉”的指标因申诉维持而调整；"
+    legend = ("得分注“经调整”的指标由考核办公室调整，注“经申诉”的指标因申诉维持而调整；"
               "调整的原值、新值、理由、调整人和时间见下表。")
     adjustments = ["指标", "原值/计算得分", "新值/调整后得分", "理由", "调整人", "时间"]
     appeals = ["编号", "指标", "申诉理由", "提出时间", "决定", "决定理由", "决定人", "决定时间"]
@@ -279,7 +280,7 @@ def test_score_sheets_mark_adjusted_items_and_list_adjustments_and_appeals(opene
 def test_the_notice_export_shows_what_was_known_at_the_notice(opened, tmp_path):
     export(opened, tmp_path / "notice", "--publication", "1")
     out = tmp_path / "notice"
-    assert item_row(out / "龙湾区.xlsx", "一.7")[5] == "2.5"  # the appeal came later
+    assert item_row(out / "龙湾区.xlsx", "一.7")[5] == 2.5  # the appeal came later
     assert section(sheet_rows(out / "龙湾区.xlsx"))[-4:] == [["无调整"], ["申诉"], [
         "编号", "指标", "申诉理由", "提出时间", "决定", "决定理由", "决定人", "决定时间"], ["无申诉"]]
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))

@@ -51,8 +51,10 @@ def test_marked_score_cell_and_the_notes_section_in_the_workbook(tmp_path):
     path.write_bytes(sheet_xlsx(RULESET, RESULTS["龙湾区"], NOTES))
     ws = load_workbook(path)["评分表"]
     row = next(r for r in ws.iter_rows(min_row=7) if r[0].value == "一.7")
-    assert row[5].value == "2.5\n经调整" and row[5].fill.fgColor.rgb == "00DDEBF7"
-    assert row[5].data_type == "s"
+    # 得分 stays a number, in the marked colour; the mark opens the explanation beside it
+    assert row[5].value == 2.5 and row[5].fill.fgColor.rgb == "00DDEBF7"
+    assert row[5].data_type == "n"
+    assert row[6].value.startswith("【经调整】")
     texts = [[c.value for c in r if c.value is not None] for r in ws.iter_rows()]
     at = texts.index(["调整与申诉"])
     assert texts[at + 1:at + 7] == [["得分格注“经调整”的指标见下表。"], ["调整"], ["指标", "理由", "调整人"],

@@ -37,8 +37,8 @@ def test_sheet_columns_header_and_an_item_row(tmp_path):
     assert [c.value for c in ws[6]] == ["序号", "考核项目", "考核内容/评分标准", "分值", "自评分", "得分",
                                         "得分/扣分说明", "依据", "佐证材料"]
     row = [c.value for c in row_of(ws, "一.1")]
-    assert row == ["一.1", "制造业产品质量合格率", "制造业产品质量合格率达到92%以上；每低1个百分点扣1分，扣完为止。", "5", None,
-                   "5", "目标≥92%，实际93.6%，达到目标，得5分",
+    assert row == ["一.1", "制造业产品质量合格率", "制造业产品质量合格率达到92%以上；每低1个百分点扣1分，扣完为止。", 5, None,
+                   5, "目标≥92%，实际93.6%，达到目标，得5分",
                    "温政办〔2014〕98号《2014年温州市质量强市建设行动计划》一、2014年质量强市建设主要目标：制造业产品质量合格率"
                    "达到92%以上，主要农产品质量安全监测合格率达到96%以上，规模以上企业主导产品采用国际标准和国外先进标准比率达到53%以上。",
                    "鹿城区/产品质量监督抽查统计表.xlsx"]
@@ -121,13 +121,18 @@ def test_summary_workbook_ranking_grades_and_charts(tmp_path):
     ws = wb["汇总"]
     assert [c.value for c in ws[3]] == ["名次", "单位", "一 质量目标完成情况（40）", "二 质量措施落实情况（60）", "三 加分项（5）",
                                         "总分", "定级分", "等次", "结果规则", "未能评分"]
-    assert [c.value for c in ws[4]][:8] == [1, "瑞安市", 40, 57.5, 3, 100.5, "100.5", "A"]
-    assert [c.value for c in ws[10]][1:10] == ["洞头县", 40, 38, 0, 78, "78", "D", "发生区域性、系统性产品质量安全事件，一票否决", None]
+    assert [c.value for c in ws[4]][:8] == [1, "瑞安市", 40, 57.5, 3, 100.5, 100.5, "A"]
+    assert {c.data_type for c in ws[4][2:7]} == {"n"}  # subtotals, 总分 and 定级分 are numbers: SUM and sorting work
+    assert [c.value for c in ws[10]][1:10] == ["洞头县", 40, 38, 0, 78, 78, "D", "发生区域性、系统性产品质量安全事件，一票否决", None]
     assert [c.value for c in ws[9]][7:] == ["C（暂定）", None, "一.6"]
     grades = wb["等次分布"]
     assert [(r[0].value, r[1].value) for r in grades.iter_rows(min_row=2)] == [("A", 3), ("B", 2), ("C", 4), ("D", 2)]
     assert len(ws._charts) == 1 and len(grades._charts) == 1
     assert ws._charts[0].type == "col"
+    # each bar in its grade's colour; the count axis steps by whole units
+    bars = ws._charts[0].series[0].dPt
+    assert [str(p.graphicalProperties.solidFill.srgbClr).upper() for p in bars[:4]] == ["2E7D32"] * 3 + ["1565C0"]
+    assert (grades._charts[0].y_axis.majorUnit, grades._charts[0].y_axis.number_format.formatCode) == (1, "0")
 
 
 def test_summary_html_has_an_inline_svg_chart():

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from kaohe.engine.render.html import GRADE_COLORS
+from kaohe.engine.render.distribution import GRADE_COLORS
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,6 @@ def grade_chart(labels: tuple[str, ...], grades: list[str]) -> GradeChart:
         count = counts.get(label, 0)
         height = round(plot * count / top)
         bars.append(GradeBar(label, count, left + index * (bar + gap), baseline - height, bar, height,
-                             GRADE_COLORS[min(index, len(GRADE_COLORS) - 1)]))
+                             "#" + GRADE_COLORS[min(index, len(GRADE_COLORS) - 1)]))
     title = "等次分布：" + "，".join(f"{b.label} {b.count}个" for b in bars)
     return GradeChart(left * 2 + len(labels) * (bar + gap) - gap, baseline + 24, baseline, tuple(bars), title)

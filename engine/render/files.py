@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import glob
 import hashlib
 import json
@@ -45,6 +46,21 @@ def _os_hint(error: OSError) -> str:
     return ""
 
 
+@functools.cache
+def process_umask() -> int:
+    """The permissions the user's umask takes away from new files (0o022 typically: outputs become 0644).
+    Read from /proc, not by setting the umask, which would race with a thread creating a file meanwhile."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write_atomic(path: Path | str, data: bytes | str) -> Path:
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -56,7 +72,7 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; outputs are for colleagues to read
+        os.chmod(temporary, 0o666 & ~process_umask())  # mkstemp makes 0600; outputs are for colleagues to read
         os.replace(temporary, path)
     except OSError as error:
         _remove_quietly(temporary)
@@ -150,7 +166,7 @@ def replaced_folder(target: Path) -> Iterator[Path]:
         _check_replaceable(target)
         try:
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING}", dir=target.parent))
-            os.chmod(staging, 0o755)
+            os.chmod(staging, 0o777 & ~process_umask())  # mkdtemp makes 0700
         except OSError as error:
             raise output_error(target.parent, error, "在此创建输出文件夹") from None
         try:

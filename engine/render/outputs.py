@@ -17,6 +17,7 @@ import re
 import signal
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Callable
 
 from ..errors import KaoheError, Location, Problem
 from ..model import Ruleset, UnitResult
@@ -84,20 +85,21 @@ def _render_slice(indexes: range) -> int:
 
 
 def write_outputs(ruleset: Ruleset, results: list[UnitResult], out_dir: Path, workers: int | None = None,
-                  notes: Notes | None = None, extra: Mapping[str, bytes | str] | None = None) -> list[Path]:
+                  notes: Notes | None = None, extra: Mapping[str, bytes | str] | None = None,
+                  progress: Callable[[int], None] | None = None) -> list[Path]:
     """Write the JSON, the summaries and one score sheet pair per unit, replacing `out_dir` as a whole.
 
     `notes`: a caller's notes for the sheets and the summary; `extra`: further files (name → content)
     written into the same set. Returns the summary files and the extra files. Raises KaoheError, with
     `out_dir` untouched, when names collide, the folder holds files kaohe did not write, another run
-    is writing it, or writing fails."""
+    is writing it, or writing fails. `progress(n)` is told as each n more units' sheets are written."""
     out_dir = Path(out_dir)
     extra = dict(extra or {})
     _check_extra_names(tuple(extra))
     check_file_names(results, tuple(extra))
     summary_notes = notes.summary if notes is not None else None
     with replaced_folder(out_dir) as staging:
-        _write_sheets(ruleset, results, staging, workers, notes)
+        _write_sheets(ruleset, results, staging, workers, notes, progress or (lambda done: None))
         for name, text in (("results.json", dumps(results_document(ruleset, results), compact=True)),
                            ("summary.txt", summary_text(ruleset, results)),
                            ("汇总.xlsx", summary_xlsx(ruleset, results, summary_notes)),
@@ -117,7 +119,7 @@ def _check_extra_names(names: tuple[str, ...]) -> None:
 
 
 def _write_sheets(ruleset: Ruleset, results: list[UnitResult], folder: Path, workers: int | None,
-                  notes: Notes | None = None) -> None:
+                  notes: Notes | None, progress: Callable[[int], None]) -> None:
     global _job
     workers = workers or min(os.cpu_count() or 1, 4)
     if workers > 1 and len(results) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
@@ -137,12 +139,18 @@ def _write_sheets(ruleset: Ruleset, results: list[UnitResult], folder: Path, wor
                 raise
             with pool:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-                # map_async + get(timeout) keeps the parent interruptible; leaving the block terminates the workers
-                done = pool.map_async(_render_slice, slices).get(timeout=24 * 3600)
-            if sum(done) != len(results):
-                raise RuntimeError(f"评分表数目不符：{sum(done)} ≠ {len(results)}")
+                # next(timeout) keeps the parent interruptible; leaving the block terminates the workers
+                finished = pool.imap_unordered(_render_slice, slices)
+                done = 0
+                for _ in slices:
+                    written = finished.next(timeout=24 * 3600)
+                    done += written
+                    progress(written)
+            if done != len(results):
+                raise RuntimeError(f"评分表数目不符：{done} ≠ {len(results)}")
         finally:
             _job = None
     else:
         for result in results:
             write_sheets(ruleset, result, folder, notes)
+            progress(1)

@@ -109,7 +109,7 @@ def report_xlsx(report: Report) -> bytes:
             widths.append(48 if wide else 14)
             ws.column_dimensions[get_column_letter(column)].width = widths[-1]
         for offset, values in enumerate(table.rows, start=1):
-            shown = [float(v) if isinstance(v, Decimal) else _text(v) if not isinstance(v, int) else v for v in values]
+            shown = [v if isinstance(v, (Decimal, int)) else _text(v) for v in values]
             for column, value in enumerate(shown, start=1):
                 cell(ws, header_row + offset, column, value, "text")
             fit_height(ws, header_row + offset, zip([_text(v) for v in values], widths, strict=True))
@@ -121,7 +121,7 @@ def report_xlsx(report: Report) -> bytes:
         cell(ws, 1, 2, report.chart_title, "head")
         for offset, (label, value) in enumerate(report.chart, start=2):
             put(ws, offset, 1, label)
-            put(ws, offset, 2, float(value))
+            put(ws, offset, 2, value)
         chart = BarChart()
         chart.type = "bar"
         chart.title = writable(report.chart_title)

@@ -72,6 +72,8 @@ class Sheet:
     penalty: bool = False  # the ruleset has penalty sections (扣分项)
     consequences: tuple[str, ...] = ()  # 约谈主要负责人 …: what the fired rules record, shown beside the grade
     quota: str = ""  # 原为A，优秀比例不超过30%: the unit was moved down by a grade quota
+    scale: str = ""  # 满分, printed under 分值 in the 合计 row
+    self_total: str = ""  # the unit's own 自评总分, where its evidence gives one
 
     @property
     def result_line(self) -> str:
@@ -112,9 +114,10 @@ def points_text(item: Item) -> str:
 
 
 def title_text(ruleset: Ruleset, item: Item) -> str:
-    """The 考核项目 cell: ★ before a key item, （加分项） after a bonus section."""
+    """The 考核项目 cell: ★ before a key item, （加分项） after a bonus section whose title does not already say so
+    (never 加分项（加分项）)."""
     return ((KEY_MARK if item.key else "") + item.title
-            + ("（加分项）" if item.bonus and item in ruleset.items else ""))
+            + ("（加分项）" if item.bonus and item in ruleset.items and "加分" not in item.title else ""))
 
 
 def quota_moved(ruleset: Ruleset, result: UnitResult) -> Quota | None:
@@ -213,7 +216,8 @@ def build_sheet(ruleset: Ruleset, result: UnitResult, notes: SheetNotes | None =
         notes=notes if notes is not None and not notes.empty else None,
         breakdown=total_breakdown(ruleset, result), penalty=has_penalty(ruleset),
         consequences=tuple(dict.fromkeys(f.rule.consequence for f in result.consequences)),
-        quota=quota_words(ruleset, result),
+        quota=quota_words(ruleset, result), scale=format_points(ruleset.scale),
+        self_total=format_points(result.evidence.self_total) if result.evidence.self_total is not None else "",
     )
 
 

@@ -110,8 +110,10 @@ def unit_detail_text(ruleset: Ruleset, result: UnitResult) -> str:
         item = item_result.item
         depth = item.id.count(".")
         score = score_text(item_result)
-        if item.penalty:
-            of = f"（扣分项，最多扣{format_points(item.points)}分）" if item.points > 0 else "（扣分项）"
+        if item.penalty:  # said once: a section titled 扣分项 is not followed by （扣分项）
+            said = "" if "扣分" in item.title else "扣分项，"
+            of = (f"（{said}最多扣{format_points(item.points)}分）" if item.points > 0
+                  else f"（{said.rstrip('，')}）" if said else "")
         else:
             of = f"/{format_points(item.points)}"
             if item.max is not None:
@@ -124,7 +126,7 @@ def unit_detail_text(ruleset: Ruleset, result: UnitResult) -> str:
                 of = f"（本项{format_points(item.points)}分）"
         title = title_text(ruleset, item).removesuffix("（加分项）")
         lines.append(f"{'  ' * depth}{item.id} {title}  {score}{of}"
-                     f"{'（加分）' if item.bonus and not depth else ''}")
+                     f"{'（加分）' if item.bonus and not depth and '加分' not in item.title else ''}")
         if item.is_leaf:
             lines.append(f"{'  ' * depth}  {item_result.reason}")
             if item.citation:

@@ -13,14 +13,17 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Ruleset, UnitResult, format_points
+from .distribution import GRADE_COLORS, LARGE_BATCH, bins, grade_colors, is_large
 from .notes import SheetNotes, spans
 from .sheet import COLUMNS, Sheet, build_sheet, quota_moved
 
@@ -99,6 +102,15 @@ def writable(value):
     if isinstance(value, str):
         return _UNWRITABLE.sub(lambda m: f"U+{ord(m.group()):04X}", value)
     return value
+
+
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def number(text):
+    """Points shown as text ("4.5", "-6", "100") as a Decimal, so the cell is a number (SUM and sorting work);
+    any other text ("最多扣6分", "未评分", "") as it is."""
+    return Decimal(text) if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text) else text
 
 
 def cell(ws: Worksheet, row: int, column: int, value, style: str = "text"):
@@ -192,19 +204,30 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     for line in sheet.rows:
         row += 1
         kind = "section" if line.is_section else ("unscored" if line.unscored else "text")
-        score = f"{line.score}\n{line.mark}" if line.mark else line.score
-        values = (line.number, line.title, line.standard, line.max, line.self_score, score, line.explanation,
-                  line.basis, line.materials)
+        # a caller's mark (经调整) goes before the explanation, so that 得分 stays a number; the cell keeps its colour
+        explanation = f"【{line.mark}】{line.explanation}" if line.mark else line.explanation
+        values = (line.number, line.title, line.standard, number(line.max), number(line.self_score),
+                  number(line.score), explanation, line.basis, line.materials)
         for column, value in enumerate(values, start=1):
             centered = column in (1, 4, 5, 6)
             cell(ws, row, column, value, "marked-center" if column == 6 and line.mark else
                  "deduct-center" if column == 6 and line.penalty and kind == "text" else
                  kind + "-center" if centered and kind != "text" else ("center" if centered else kind))
-        fit_height(ws, row, zip(values, WIDTHS, strict=True))
+        fit_height(ws, row, zip((str(v) for v in values), WIDTHS, strict=True))
     row += 1
+    # 合计: 满分 under 分值, the total under 得分, as numbers; the grade and how the total is made up beside them
     put(ws, row, 1, "合计", font=BOLD, alignment=CENTER)
-    put(ws, row, 2, f"总分 {total}，等次 {sheet.grade}", font=BOLD)
-    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(COLUMNS))
+    put(ws, row, 2, f"等次 {sheet.grade}", font=BOLD, alignment=CENTER)
+    put(ws, row, 3, None, font=BOLD)
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+    put(ws, row, 4, number(sheet.scale), font=BOLD, alignment=CENTER)
+    put(ws, row, 5, number(sheet.self_total), font=BOLD, alignment=CENTER)
+    put(ws, row, 6, number(sheet.total), font=BOLD, alignment=CENTER)
+    put(ws, row, 7, f"总分 {total}" if sheet.breakdown else "", font=BOLD)
+    for column in range(8, len(COLUMNS) + 1):
+        put(ws, row, column, None, font=BOLD)
+    ws.merge_cells(start_row=row, start_column=7, end_row=row, end_column=len(COLUMNS))
+    fit_height(ws, row, [(f"等次 {sheet.grade}", WIDTHS[1] + WIDTHS[2]), (f"总分 {total}", sum(WIDTHS[6:]))])
     if sheet.notes is not None:
         row = write_notes(ws, row + 2, sheet.notes, WIDTHS)
     row += 2
@@ -365,6 +388,44 @@ def summary_rows(ruleset: Ruleset, results: list[UnitResult]) -> tuple[list[str]
     return header, rows
 
 
+def _ranked(result: UnitResult):
+    return result.rank, result.unit
+
+
+def _column_chart(title: str, axis: str, ws: Worksheet, column: int, header_row: int, count: int,
+                  colors: list[str], categories: int = 1, whole: bool = False) -> BarChart:
+    """Columns of `count` values under `header_row`, each in its own colour (its grade's); `whole`: the values are
+    counts, so the value axis steps by 1 and shows no decimals."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = title
+    chart.y_axis.title = axis
+    chart.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=header_row + count),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=categories, min_row=header_row + 1, max_row=header_row + count))
+    for index, color in enumerate(colors):
+        point = DataPoint(idx=index)
+        point.graphicalProperties.solidFill = color
+        point.graphicalProperties.line.solidFill = color
+        chart.series[0].dPt.append(point)
+    chart.y_axis.scaling.min = 0
+    if whole:
+        values = [ws.cell(row=row, column=column).value or 0 for row in range(header_row + 1, header_row + count + 1)]
+        chart.y_axis.majorUnit = whole_step(max(values, default=0))
+        chart.y_axis.number_format = "0"
+    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl hides both axes unless told
+    chart.legend = None
+    return chart
+
+
+def whole_step(top: int) -> int:
+    """A step for a count axis: 1 up to 10, then 2, 5, 10, 20, 50 … so that about ten gridlines show."""
+    step = 1
+    while top / step > 10:
+        step = next(s * 10 ** e for e in range(12) for s in (1, 2, 5) if s * 10 ** e > step)
+    return step
+
+
 def grade_counts(ruleset: Ruleset, results: list[UnitResult]) -> list[tuple[str, int]]:
     counts = Counter(r.grade for r in results)
     return [(label, counts.get(label, 0)) for label in ruleset.grading.labels]
@@ -383,25 +444,39 @@ def summary_xlsx(ruleset: Ruleset, results: list[UnitResult], notes: SheetNotes 
     for column, name in enumerate(header, start=1):
         put(ws, 3, column, name, font=BOLD, alignment=CENTER, fill=HEAD_FILL)
     total_column = header.index("总分") + 1
+    widths = [8, 20] + [14] * (len(header) - 2)
+    # the title is 16 pt: its row must be taller than the default, or it runs into the line below
+    ws.row_dimensions[1].height = TITLE.sz * 1.6
+    fit_height(ws, 3, zip(header, widths, strict=True))
     for offset, values in enumerate(rows):
         for column, value in enumerate(values, start=1):
-            number = column == total_column or (2 < column < total_column)
-            cell_value = float(value) if number and value not in ("", "不适用") else value  # numbers for the chart
-            put(ws, 4 + offset, column, cell_value, alignment=CENTER if column != len(header) - 1 else WRAP)
-    for column in range(1, len(header) + 1):
-        ws.column_dimensions[get_column_letter(column)].width = 14 if column > 2 else 8
-    ws.column_dimensions["B"].width = 20
+            points = 2 < column <= total_column + 1  # the sections' subtotals, 总分 and 定级分: numbers
+            put(ws, 4 + offset, column, number(value) if points else value,
+                alignment=CENTER if column != len(header) - 1 else WRAP)
+        fit_height(ws, 4 + offset, zip((str(v) for v in values), widths, strict=True))
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "C4"
     page_setup(ws, "3:3")
     last = 3 + len(rows)
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "各单位总分"
-    chart.y_axis.title = "总分"
-    chart.add_data(Reference(ws, min_col=total_column, min_row=3, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, min_row=4, max_row=last))
-    chart.legend = None
-    chart.width, chart.height = 24, 10
+    colors = grade_colors(ruleset)
+    if is_large(results):  # one bar per unit would not fit a page: the distribution of totals instead
+        ranges = bins(ruleset, results)
+        spread = workbook.create_sheet("总分分布")
+        put(spread, 1, 1, "总分", font=BOLD, alignment=CENTER, fill=HEAD_FILL)
+        put(spread, 1, 2, "单位数", font=BOLD, alignment=CENTER, fill=HEAD_FILL)
+        for offset, part in enumerate(ranges, start=2):
+            put(spread, offset, 1, part.label, alignment=CENTER)
+            put(spread, offset, 2, part.count, alignment=CENTER)
+        spread.column_dimensions["A"].width = 14
+        page_setup(spread, "1:1")
+        chart = _column_chart(f"总分分布（每5分一档，共{len(results)}个单位）", "单位数", spread, 2, 1, len(ranges),
+                              [colors.get(part.grade, GRADE_COLORS[-1]) for part in ranges], whole=True)
+    else:
+        chart = _column_chart("各单位总分", "总分", ws, total_column, 3, len(rows),
+                              [colors.get(r.grade, GRADE_COLORS[-1]) for r in sorted(results, key=_ranked)],
+                              categories=2)
+    chart.width, chart.height = max(24, min(len(rows), LARGE_BATCH) * 0.8), 10
     ws.add_chart(chart, f"A{last + 3}")
 
     grades = workbook.create_sheet("等次分布")
@@ -411,13 +486,9 @@ def summary_xlsx(ruleset: Ruleset, results: list[UnitResult], notes: SheetNotes 
     for offset, (label, count) in enumerate(counts):
         put(grades, 2 + offset, 1, label, alignment=CENTER)
         put(grades, 2 + offset, 2, count, alignment=CENTER)
-    pie = BarChart()
-    pie.type = "col"
-    pie.title = "等次分布"
-    pie.add_data(Reference(grades, min_col=2, min_row=1, max_row=1 + len(counts)), titles_from_data=True)
-    pie.set_categories(Reference(grades, min_col=1, min_row=2, max_row=1 + len(counts)))
-    pie.legend = None
-    grades.add_chart(pie, "D2")
+    page_setup(grades, "1:1")
+    grades.add_chart(_column_chart("等次分布", "单位数", grades, 2, 1, len(counts),
+                                   [colors.get(label, GRADE_COLORS[-1]) for label, _ in counts], whole=True), "D2")
     if notes is not None and notes.tables:
         notes_sheets(workbook, notes)
     fixed_properties(workbook, f"{ruleset.title} 考核结果汇总")
