@@ -96,9 +96,10 @@ def timeless(value):
 
 
 def section(rows: list[list], title: str = "调整与申诉") -> list[list]:
-    """The rows of a score sheet's 调整与申诉 section, up to the signatures."""
+    """The rows of a score sheet's 调整与申诉 section, up to the 依据条款 that follow it (or the signatures)."""
     start = rows.index([title])
-    end = next(i for i in range(start, len(rows)) if rows[i] and str(rows[i][0]).startswith("评分人"))
+    end = next(i for i in range(start, len(rows))
+               if rows[i] and (str(rows[i][0]).startswith("评分人") or rows[i] == ["依据条款"]))
     return [r for r in rows[start:end] if r]
 
 

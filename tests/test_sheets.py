@@ -39,9 +39,24 @@ def test_sheet_columns_header_and_an_item_row(tmp_path):
     row = [c.value for c in row_of(ws, "一.1")]
     assert row == ["一.1", "制造业产品质量合格率", "制造业产品质量合格率达到92%以上；每低1个百分点扣1分，扣完为止。", 5, None,
                    5, "目标≥92%，实际93.6%，达到目标，得5分",
-                   "温政办〔2014〕98号《2014年温州市质量强市建设行动计划》一、2014年质量强市建设主要目标：制造业产品质量合格率"
-                   "达到92%以上，主要农产品质量安全监测合格率达到96%以上，规模以上企业主导产品采用国际标准和国外先进标准比率达到53%以上。",
+                   "温政办〔2014〕98号《2014年温州市质量强市建设行动计划》一、2014年质量强市建设主要目标",  # the clause, not its text
                    "鹿城区/产品质量监督抽查统计表.xlsx"]
+
+
+def test_the_clause_texts_are_printed_once_under_依据条款(tmp_path):
+    ws = workbook(sheet_xlsx(RULESET, RESULTS["鹿城区"]), tmp_path)["评分表"]
+    texts = [[c.value for c in row if c.value is not None] for row in ws.iter_rows()]
+    at = texts.index(["依据条款"])
+    reference = "温政办〔2014〕98号《2014年温州市质量强市建设行动计划》一、2014年质量强市建设主要目标"
+    clause = ("制造业产品质量合格率达到92%以上，主要农产品质量安全监测合格率达到96%以上，规模以上企业主导产品采用国际标准"
+              "和国外先进标准比率达到53%以上。")
+    listed = texts[at + 1:]
+    assert [reference, clause] in listed
+    assert sum(1 for row in texts for value in row if value == clause) == 1  # once, however many rows cite it
+    cited = {c.value for c in ws["H"][6:] if c.value}
+    assert cited <= {row[0] for row in listed if len(row) == 2}  # every clause the 依据 column names is listed
+    html = sheet_html(RULESET, RESULTS["鹿城区"])
+    assert f"<dt>{reference}</dt><dd>{clause}</dd>" in html and html.count(clause) == 1
 
 
 def test_footer_signatures_and_digests(tmp_path):

@@ -23,7 +23,7 @@ class SheetRow:
     self_score: str
     score: str
     explanation: str
-    basis: str  # document, clause and clause text
+    basis: str  # the document and clause (its text is printed once, under 依据条款)
     materials: str
     level: int  # 1 for sections under the root
     is_section: bool
@@ -72,6 +72,7 @@ class Sheet:
     penalty: bool = False  # the ruleset has penalty sections (扣分项)
     consequences: tuple[str, ...] = ()  # 约谈主要负责人 …: what the fired rules record, shown beside the grade
     quota: str = ""  # 原为A，优秀比例不超过30%: the unit was moved down by a grade quota
+    clauses: tuple[tuple[str, str], ...] = ()  # 依据条款: each cited clause and its text, once
     scale: str = ""  # 满分, printed under 分值 in the 合计 row
     self_total: str = ""  # the unit's own 自评总分, where its evidence gives one
 
@@ -88,7 +89,21 @@ class Sheet:
 def basis_text(ruleset: Ruleset, citation) -> str:
     if citation is None:
         return ""
-    return f"{ruleset.document_name(citation)}{citation.clause}：{citation.text}"
+    return f"{basis_ref(ruleset, citation)}：{citation.text}"
+
+
+def basis_ref(ruleset: Ruleset, citation) -> str:
+    """温政办〔2014〕98号《……》一、2: the document and the clause, without the clause's text."""
+    return f"{ruleset.document_name(citation)}{citation.clause}" if citation is not None else ""
+
+
+def clause_texts(ruleset: Ruleset, items) -> tuple[tuple[str, str], ...]:
+    """(document and clause, its text) of every clause the rows cite, once each, in the order first cited."""
+    found: dict[str, str] = {}
+    for item in items:
+        if item.citation is not None:
+            found.setdefault(basis_ref(ruleset, item.citation), item.citation.text)
+    return tuple(found.items())
 
 
 def year_of(ruleset: Ruleset) -> str:
@@ -195,7 +210,7 @@ def build_sheet(ruleset: Ruleset, result: UnitResult, notes: SheetNotes | None =
             score=score_text(item_result),
             explanation=item_result.reason + unapplied_note(ruleset, item_result, parents)
             + (f"\n备注：{entry.note}" if entry and entry.note else ""),
-            basis=basis_text(ruleset, item.citation) if item.is_leaf or item in ruleset.items else "",
+            basis=basis_ref(ruleset, item.citation) if item.is_leaf or item in ruleset.items else "",
             materials="\n".join(entry.files) if entry else "",
             level=item.id.count(".") + 1, is_section=not item.is_leaf,
             unscored=item_result.score is None and not item_result.not_applicable,
@@ -217,6 +232,8 @@ def build_sheet(ruleset: Ruleset, result: UnitResult, notes: SheetNotes | None =
         breakdown=total_breakdown(ruleset, result), penalty=has_penalty(ruleset),
         consequences=tuple(dict.fromkeys(f.rule.consequence for f in result.consequences)),
         quota=quota_words(ruleset, result), scale=format_points(ruleset.scale),
+        clauses=clause_texts(ruleset, [x.item for x in result.all_items()
+                                       if x.item.is_leaf or x.item in ruleset.items]),
         self_total=format_points(result.evidence.self_total) if result.evidence.self_total is not None else "",
     )
 

@@ -139,18 +139,21 @@ def put(ws: Worksheet, row: int, column: int, value, font=FONT, alignment=WRAP, 
 
 
 def text_lines(text: str, width: float) -> int:
-    """Printed lines of wrapped text in a column `width` characters wide (a CJK character is about 1.7 wide)."""
+    """Printed lines of wrapped text in a column `width` characters wide. A CJK character is counted 2 wide: its
+    glyph is square at the font size, about twice a digit, in Excel, WPS and LibreOffice alike (1.7 lost a line in
+    a long cell under LibreOffice's fallback font)."""
     lines = 0
     for part in str(text).split("\n"):
-        columns = sum(1.7 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
-        lines += max(1, math.ceil(columns / max(width - 1, 1)))
+        columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in part)
+        lines += max(1, math.ceil(columns / max(width - 2, 1)))  # a margin for where each line breaks
     return lines
 
 
-def fit_height(ws: Worksheet, row: int, texts_and_widths, points_per_line: float = 12.5) -> None:
-    """Set the row tall enough for its wrapped text: neither Excel nor LibreOffice grows rows written by openpyxl."""
+def fit_height(ws: Worksheet, row: int, texts_and_widths, points_per_line: float = 13.5) -> None:
+    """Set the row tall enough for its wrapped text: neither Excel nor LibreOffice grows rows written by openpyxl.
+    13.5 pt a line for 10 pt text (CJK line spacing is about 1.3), and 4 pt for the cell's own padding."""
     lines = max((text_lines(text, width) for text, width in texts_and_widths if text), default=1)
-    ws.row_dimensions[row].height = max(15.0, lines * points_per_line + 3)
+    ws.row_dimensions[row].height = max(15.0, lines * points_per_line + 4)
 
 
 def banner(ws: Worksheet, row: int, text: str, font=BOLD, fill=None, height=None) -> None:
@@ -230,6 +233,7 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     fit_height(ws, row, [(f"等次 {sheet.grade}", WIDTHS[1] + WIDTHS[2]), (f"总分 {total}", sum(WIDTHS[6:]))])
     if sheet.notes is not None:
         row = write_notes(ws, row + 2, sheet.notes, WIDTHS)
+    row = write_clauses(ws, row + 2, sheet.clauses)
     row += 2
     banner(ws, row, SIGNATURES, height=28)
     banner(ws, row + 1, f"细则摘要（sha256）：{sheet.ruleset_digest}", font=Font(name=FONT_NAME, size=8))
@@ -239,6 +243,21 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         banner(ws, row + 3, f"细则说明：{sheet.note}", font=Font(name=FONT_NAME, size=8), height=40)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
     page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def write_clauses(ws: Worksheet, row: int, clauses: tuple[tuple[str, str], ...]) -> int:
+    """依据条款: each clause the 依据 column names, with its text, once; returns the last row written."""
+    if not clauses:
+        return row - 1
+    banner(ws, row, "依据条款", font=BOLD)
+    for reference, text in clauses:
+        row += 1
+        put(ws, row, 1, reference, font=BOLD, alignment=WRAP, border=False)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        put(ws, row, 4, text, alignment=WRAP, border=False)
+        ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=len(COLUMNS))
+        fit_height(ws, row, [(reference, sum(WIDTHS[:3])), (text, sum(WIDTHS[3:]))])
+    return row
 
 
 def write_notes(ws: Worksheet, row: int, notes: SheetNotes, grid: tuple[int, ...]) -> int:
