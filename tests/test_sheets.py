@@ -138,7 +138,9 @@ def test_summary_workbook_ranking_grades_and_charts(tmp_path):
                                         "总分", "定级分", "等次", "结果规则", "未能评分"]
     assert [c.value for c in ws[4]][:8] == [1, "瑞安市", 40, 57.5, 3, 100.5, 100.5, "A"]
     assert {c.data_type for c in ws[4][2:7]} == {"n"}  # subtotals, 总分 and 定级分 are numbers: SUM and sorting work
-    assert [c.value for c in ws[10]][1:10] == ["洞头县", 40, 38, 0, 78, 78, "D", "发生区域性、系统性产品质量安全事件，一票否决", None]
+    # listed by grade, then score: 洞头县, vetoed to D, comes after the C units, before 平阳县
+    assert [c.value for c in ws[13]][:10] == [7, "洞头县", 40, 38, 0, 78, 78, "D", "发生区域性、系统性产品质量安全事件，一票否决",
+                                              None]
     assert [c.value for c in ws[9]][7:] == ["C（暂定）", None, "一.6"]
     grades = wb["等次分布"]
     assert [(r[0].value, r[1].value) for r in grades.iter_rows(min_row=2)] == [("A", 3), ("B", 2), ("C", 4), ("D", 2)]

@@ -13,6 +13,7 @@ import markupsafe
 from ..model import Ruleset, UnitResult, format_points
 from .distribution import GRADE_COLORS, bins, grade_colors, is_large
 from .notes import SheetNotes
+from .order import summary_order
 from .sheet import COLUMNS, build_sheet
 from .xlsx import WIDTHS, grade_counts, summary_rows, writable
 
@@ -96,7 +97,7 @@ def summary_html(ruleset: Ruleset, results: list[UnitResult], notes: SheetNotes 
                           Decimal(max([b.count for b in ranges] + [1])))
         chart_title = f"总分分布（每5分一档，共{len(results)}个单位）"
     else:
-        ordered = sorted(results, key=lambda r: (r.rank, r.unit))
+        ordered = summary_order(ruleset, results)
         top = max([r.total for r in results] + [ruleset.scale])
         edges = tuple((f"{format_points(band.min)}（{band.label}）", band.min) for band in ruleset.grading.bands
                       if band.min is not None)

@@ -5,6 +5,7 @@ import unicodedata
 
 from ..model import Evidence, Ruleset, UnitResult, format_points
 from ..scoring import preconditions
+from .order import summary_order
 from .sheet import quota_moved, quota_text, score_text, title_text, total_breakdown
 from .xlsx import writable
 
@@ -23,7 +24,7 @@ def summary_text(ruleset: Ruleset, results: list[UnitResult]) -> str:
              f"{'草案' if ruleset.status == 'draft' else '已发布'}，摘要 {ruleset.digest[:12]}）"]
     header = ["名次", "单位", "总分", "定级分", "等次", "说明"]
     rows = []
-    for r in sorted(results, key=lambda r: (r.rank, r.unit)):
+    for r in summary_order(ruleset, results):
         remarks = []
         if r.fired:
             remarks.append("；".join(f"{f.rule.title}" for f in r.fired))

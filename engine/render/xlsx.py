@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..model import Ruleset, UnitResult, format_points
 from .distribution import GRADE_COLORS, LARGE_BATCH, bins, grade_colors, is_large
 from .notes import SheetNotes, spans
+from .order import summary_order
 from .sheet import COLUMNS, Sheet, build_sheet, quota_moved
 
 FONT_NAME = "宋体"  # a CJK font, so the sheet prints the same on any machine with Office or WPS
@@ -395,7 +396,7 @@ def summary_rows(ruleset: Ruleset, results: list[UnitResult]) -> tuple[list[str]
     header = ["名次", "单位"] + [f"{s.id} {s.title}（{_section_points(s)}）" for s in sections] + \
         ["总分", "定级分", "等次", "结果规则", "未能评分"]
     rows = []
-    for r in sorted(results, key=lambda r: (r.rank, r.unit)):
+    for r in summary_order(ruleset, results):
         subtotals = [format_points(x.score) if x.score is not None else "不适用" if x.not_applicable else ""
                      for x in r.items]
         fired = "；".join(f.rule.title for f in r.fired)
@@ -405,10 +406,6 @@ def summary_rows(ruleset: Ruleset, results: list[UnitResult]) -> tuple[list[str]
                                                       grade + ("（暂定）" if r.unscored else ""), fired,
                                                       "、".join(r.unscored)])
     return header, rows
-
-
-def _ranked(result: UnitResult):
-    return result.rank, result.unit
 
 
 def _column_chart(title: str, axis: str, ws: Worksheet, column: int, header_row: int, count: int,
@@ -493,7 +490,7 @@ def summary_xlsx(ruleset: Ruleset, results: list[UnitResult], notes: SheetNotes 
                               [colors.get(part.grade, GRADE_COLORS[-1]) for part in ranges], whole=True)
     else:
         chart = _column_chart("各单位总分", "总分", ws, total_column, 3, len(rows),
-                              [colors.get(r.grade, GRADE_COLORS[-1]) for r in sorted(results, key=_ranked)],
+                              [colors.get(r.grade, GRADE_COLORS[-1]) for r in summary_order(ruleset, results)],
                               categories=2)
     chart.width, chart.height = max(24, min(len(rows), LARGE_BATCH) * 0.8), 10
     ws.add_chart(chart, f"A{last + 3}")
