@@ -15,7 +15,8 @@ attributes, under their names. 不适用 (in a value cell, or in the heading row
 multi-row item) is read as written, and refused beside answers on the rows below.
 An item taken from another assessment's results gives {results: the path typed}.
 A %-formatted number in a row whose unit is of the % family is read as written
-with %, so that the engine converts it (0.5% in a ‰ item is 5‰).
+with %, so that the engine converts it (0.5% in a ‰ item is 5‰). Under the table, rows without a key: the number
+typed in the 自评总分 line is `self_total`; the signature lines (填报单位（盖章）, 填报人 …) are for paper, not read.
 """
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ from .render.fillin import (
     RESULTS_ASK,
     RULESET_CELL,
     SELF,
+    SELF_TOTAL,
     TARGET,
     TIMES_ASK,
     UNIT_CELL,
@@ -192,6 +194,7 @@ def workbook_data(path: Path | str) -> tuple[Mapping, str, list[Problem], dict[t
     for row in range(HEADER_ROW + 1, ws.max_row + 1):
         key = cells.value(ws, row, 1)
         if key is None:
+            _self_total(cells, ws, row, data, asks)
             continue
         key = str(key)
         ask = str(ws.cell(row, ASK).value or "")
@@ -264,6 +267,19 @@ def workbook_data(path: Path | str) -> tuple[Mapping, str, list[Problem], dict[t
     if facts:
         set_located(data, "facts", facts, facts.loc)
     return data, hashlib.sha256(raw).hexdigest(), cells.problems.items, asks
+
+
+def _self_total(cells: Cells, ws: Worksheet, row: int, data: Mapping, asks: dict) -> None:
+    """The 自评总分 line under the table (no key in column A): the number typed under 自评得分 is `self_total`.
+    The other lines there (填报单位（盖章）, 填报人 …) are for the printed form and are not read."""
+    label = ws.cell(row, 2).value
+    if not (isinstance(label, str) and label.startswith(SELF_TOTAL)) or "self_total" in data:
+        return
+    at = cells.where(ws, row, SELF)
+    asks[(ws.title, at.cell)] = f"{SELF_TOTAL}（数字：各项自评得分之和）"
+    total = cells.value(ws, row, SELF)
+    if total is not None:
+        set_located(data, "self_total", total, at)
 
 
 def _check_size(workbook, shown: str, sheet: str, made: str) -> None:

@@ -61,6 +61,8 @@ def fill(sample: dict, path: Path, ruleset=RULESET, start: Path | None = None) -
     event_row = 2
     for row in range(6, ws.max_row + 1):
         key = ws.cell(row, 1).value
+        if key is None:
+            continue  # the 自评总分 and signature lines under the table
         if key.startswith("事实："):
             spec, fact = specs[key[3:]], facts.get(key[3:])
             if fact is None:
@@ -161,12 +163,13 @@ def test_one_row_per_value_with_targets_and_citations():
     assert [c.value for c in ws[5]] == ["指标编号", "考核项目", "评分标准", "填报内容", "计量单位", "填报值", "适用目标",
                                         "本单位备案目标", "佐证材料", "自评得分", "备注", "依据"]
     keys = [ws.cell(row, 1).value for row in range(6, ws.max_row + 1)]
+    keys = keys[:keys.index(None)]  # the 自评总分 and signature lines under the table have no key
     assert keys[:3] == ["一.1", "一.2", "一.3"]
     assert "二.6｜建立食品安全基层监管网络" in keys and keys[-1] == "事实：incidents"
     assert len(keys) == 28 + 3 + 3 + 1  # 28 leaves, the part rows of 二.6 and 二.8, the incidents fact
     row = [c.value for c in ws[6]]
     assert row[:8] == ["一.1", "制造业产品质量合格率", "制造业产品质量合格率达到92%以上；每低1个百分点扣1分，扣完为止。",
-                       "数值（0–100）", "%", None, "92", None]
+                       "数值（0–100）", "%", None, 92, None]
     assert row[11].startswith("温政办〔2014〕98号《2014年温州市质量强市建设行动计划》一、2014年质量强市建设主要目标：")
     filed = next(r for r in ws.iter_rows(min_row=6) if r[0].value == "二.2")
     assert (filed[6].value, filed[3].value) == ("须备案", "数值（0–不限）")

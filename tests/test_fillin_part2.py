@@ -140,7 +140,9 @@ def test_a_ratio_is_a_heading_row_and_two_whole_number_rows(ruleset):
     ]
     rules = validations(ws)
     heading, numerator, denominator = at["一.1"], at["一.1｜满意人数"], at["一.1｜参评人数"]
-    assert rules[f"F{numerator}"] == rules[f"F{denominator}"] == ("whole", "0", "请填不小于0的整数", None)
+    assert rules[f"F{numerator}"][:3] == rules[f"F{denominator}"][:3] == ("whole", "0", "请填不小于0的整数")
+    assert (rules[f"F{numerator}"][3], rules[f"F{denominator}"][3]) == (
+        "分子：满意人数（人），不小于0的整数。填不小于0的整数。", "分母：参评人数（人），不小于0的整数。填不小于0的整数。")
     assert f"F{heading}" not in rules
     # the heading row takes 佐证材料, 自评得分 and 备注; the two rows only their counts
     assert [ws.cell(heading, c).protection.locked for c in (6, 9, 10, 11)] == [True, False, False, False]
@@ -297,7 +299,8 @@ def test_a_number_with_a_unit_family_may_be_typed_with_another_unit(ruleset):
     assert rules[f"F{relaxed}"] == ("custom", f"OR(ISTEXT(F{relaxed}),ISNUMBER(F{relaxed}))",
                                     "请填数字（按万人计），或带单位的数，如 3500人",
                                     "只填数字即按万人计；也可带单位，如 3500人，按万人换算（可用单位：人、万人）。")
-    assert ws.parent["填报"].data_validations.dataValidation[0].promptTitle is None  # the unit cell: no prompt
+    unit_cell = ws.parent["填报"].data_validations.dataValidation[0]  # the unit cell: a prompt of its own
+    assert (str(unit_cell.sqref), unit_cell.promptTitle) == ("B2", "被考核单位")
     prompt_titles = {str(rule.sqref): rule.promptTitle for rule in ws.data_validations.dataValidation}
     assert (prompt_titles[f"F{required}"], prompt_titles[f"F{relaxed}"]) == ("计量单位：亿元", "计量单位：万人")
 

@@ -324,8 +324,8 @@ def test_the_target_cell_is_open_only_where_the_unit_files_its_target(ruleset):
     ws = template(ruleset)["填报"]
     at = rows(ws)
     filed, fixed = at["一.2"], at["一.4"]
-    assert (ws.cell(filed, 7).value, ws.cell(fixed, 7).value) == ("90", "80")
-    assert (ws.cell(filed, 8).protection.locked, ws.cell(filed, 8).fill.fgColor.rgb) == (False, "00FFFDE7")
+    assert (ws.cell(filed, 7).value, ws.cell(fixed, 7).value) == (90, 80)
+    assert (ws.cell(filed, 8).protection.locked, ws.cell(filed, 8).fill.fgColor.rgb) == (False, "00FFF2CC")
     assert (ws.cell(fixed, 8).protection.locked, ws.cell(fixed, 8).fill.fgColor.rgb) == (True, "00E7E6E6")
     rules = validations(ws)
     assert rules[f"H{filed}"] == ("decimal", "between", "0", "100") and f"H{fixed}" not in rules

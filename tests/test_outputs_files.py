@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from tests.helpers import ruleset_text, write
 
@@ -164,3 +165,40 @@ def test_a_small_batch_chart_marks_the_grade_edges(wenzhou_out):
 def test_count_axes_step_by_whole_units(top, step):
     from kaohe.engine.render.xlsx import whole_step
     assert whole_step(top) == step
+
+
+@pytest.fixture(scope="module")
+def every_workbook(tmp_path_factory, wenzhou_out):
+    """Every kind of workbook kaohe writes: score sheet, summary, impact, diff, fill-in."""
+    folder = tmp_path_factory.mktemp("workbooks")
+    hubei = ROOT / "rulesets" / "hubei-2014"
+    draft = ROOT / "rulesets" / "hubei-2015"
+    assert kaohe("impact", hubei, draft, hubei / "samples", "-q", "--xlsx", folder / "影响.xlsx").returncode == 0
+    assert kaohe("diff", hubei, draft, "-q", "--xlsx", folder / "差异.xlsx").returncode == 0
+    assert kaohe("template", WENZHOU, "--unit", "鹿城区", "-o", folder / "填报表.xlsx", "-q").returncode == 0
+    return [wenzhou_out / "鹿城区.xlsx", wenzhou_out / "汇总.xlsx", folder / "影响.xlsx", folder / "差异.xlsx",
+            folder / "填报表.xlsx"]
+
+
+def test_every_sheet_of_every_workbook_prints_on_a4_fitted_to_its_width(every_workbook):
+    for path in every_workbook:
+        for ws in load_workbook(path).worksheets:
+            where = f"{path.name} › {ws.title}"
+            assert int(ws.page_setup.paperSize) == 9, where  # A4
+            assert (ws.page_setup.fitToWidth, ws.sheet_properties.pageSetUpPr.fitToPage) == (1, True), where
+            assert ws.oddFooter.center.text == "第 &P 页，共 &N 页", where
+
+
+def test_report_titles_and_lead_lines_span_the_table_and_their_numbers_are_numbers(every_workbook):
+    wb = load_workbook(every_workbook[2])
+    first = wb.worksheets[0]
+    header_columns = max(c.column for c in first[first.max_row] if c.value is not None)
+    spans = {str(r) for r in first.merged_cells.ranges}
+    assert first["A1"].value == "影响分析：hubei-2014 → hubei-2015"
+    assert f"A1:{get_column_letter(header_columns)}1" in spans  # never cut at column A
+    assert first.row_dimensions[1].height >= 20
+    changed = wb["造成变化的指标"]
+    values = [row for row in changed.iter_rows(min_row=3, values_only=True) if row[1] == "二.7"]
+    assert values and all(isinstance(value, (int, float)) for value in values[0][3:6])
+    chart_sheet = wb["图表"]
+    assert chart_sheet.page_setup.fitToHeight == 1  # the chart and its data on one page

@@ -20,6 +20,10 @@ it in its heading row. A number item whose unit has a family (元/万元/亿元 
 another unit of the family ("8500万元"): its validation lets text through, its input message says how it is
 converted, and where the ruleset requires the unit, a bare number is refused. An item taken from another
 assessment's results takes the path of that results.json as text.
+Under the table are the lines of a submitted form: 自评总分 (typed under 自评得分; read as `self_total`), then
+填报单位（盖章）, 单位负责人, 填报人, 联系电话 and 填报日期 with blanks to write in. Their column A is empty, so the
+reader does not take them for item rows. Every validated cell shows an input message saying what to type; every
+sheet prints on A4 to the page's width with page numbers; the fill-in colour shows in black-and-white print.
 The party workbooks (`entrysheet.py`) reuse the row, dropdown and range helpers.
 """
 from __future__ import annotations
@@ -41,6 +45,7 @@ from ..units import accepted, convertible, family
 from .sheet import basis_text
 from .xlsx import (
     BOLD,
+    BORDER,
     FONT,
     FONT_NAME,
     TITLE,
@@ -63,6 +68,7 @@ EVENT_COLUMNS = ("事实", "类型", "日期", "事件名称", "佐证材料")  
 EVENT_WIDTHS = (16, 22, 12, 40, 30)
 ATTRIBUTE_WIDTH = 14
 EVENT_ROWS = 50  # event rows laid out (and validated) below the header
+EVENT_HEIGHT = 20  # points: a row tall enough to write an event in by hand
 PART_MARK = "｜"  # 二.6｜部分名称: one row per part of a `parts` item, or per case of a `checklist` item
 FACT_PREFIX = "事实："
 YES_NO = ("是", "否")
@@ -88,11 +94,23 @@ UNIT_CELL, RULESET_CELL = "B2", "B3"
 # Points per wrapped line: the CJK fonts that stand in for 宋体 where it is missing (Noto CJK) run taller than it.
 LINE_HEIGHT = 14.5
 TITLE_HEIGHT = 24
-HELP_WIDTH = 110
-FILL_COLOR = PatternFill("solid", fgColor="FFFDE7")
+# The 说明 column fits A4 portrait within the margins unscaled, even where Calibri falls back to a wider font:
+# LibreOffice does not scale a single column wider than the page to the page's width, it clips it
+HELP_WIDTH = 76
+# Light enough to type on, dark enough to show on paper: a visible yellow in colour, a light grey in black and white
+FILL_COLOR = PatternFill("solid", fgColor="FFF2CC")
 OTHERS_COLOR = PatternFill("solid", fgColor="E7E6E6")
 OTHERS_FONT = Font(name=FONT_NAME, size=10, color="595959")
 OPEN = Protection(locked=False)
+# Under the table: the lines an office expects on a submitted form. Column A stays empty (the reader takes rows with
+# a key there as item rows); the labels are in column B and beside the middle; 自评总分 is typed under 自评得分.
+SELF_TOTAL = "自评总分"
+SIGN_LINES = (("填报单位（盖章）", "单位负责人"), ("填报人", "联系电话"), ("填报日期", ""))
+SIGN_LABELS, SIGN_INPUTS = (2, 9), ((3, 4), (10, 11))  # label columns; the (first, last) columns of each blank
+STAMP_HEIGHT, SIGN_HEIGHT = 66, 27  # the 盖章 line leaves room for the seal
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+SIGN_FONT = Font(name=FONT_NAME, size=12, bold=True)  # the 填报 sheet prints at about 60 %: labels stay legible
+SIGNED_FONT = Font(name=FONT_NAME, size=12)  # what is typed into the blanks
 
 
 @dataclass(frozen=True)
@@ -375,10 +393,11 @@ class Lists:
         return self.columns[options]
 
 
-def add_validation(ws: Worksheet, lists: Lists, spec: tuple, where: str, item_name: str) -> None:
+def add_validation(ws: Worksheet, lists: Lists, spec: tuple, where: str, item_name: str, ask: str = "") -> None:
     """A data validation on the cells `where`: a dropdown, a whole number ≥ 0 or a number in a range; with an
     `Accepts` as the spec's third element, a custom formula that also lets 不适用 or a value with a unit through;
-    ("text", prompt): any text, with an input message."""
+    ("text", prompt): any text, with an input message. Every validation shows an input message when its cell is
+    selected: what to type (`ask`, the row's 填报内容, where given), then what the cell takes."""
     kind, details, *more = spec
     accepts = more[0] if more else Accepts()
     if kind == "none":
@@ -415,6 +434,7 @@ def add_validation(ws: Worksheet, lists: Lists, spec: tuple, where: str, item_na
     rule.errorTitle = f"{item_name}：填报值不符合要求"[:TITLE_LIMIT]
     rule.error = rule.error[:MESSAGE_LIMIT]
     rule.showErrorMessage = True
+    _input_message(rule, kind, details, item_name, ask)
     ws.add_data_validation(rule)
     rule.add(where)
 
@@ -467,9 +487,68 @@ def _custom_rule(at: str, kind: str, details, accepts: Accepts) -> DataValidatio
     return rule
 
 
+def _input_message(rule: DataValidation, kind: str, details, item_name: str, ask: str) -> None:
+    """The input message of a validation: 填报内容 (`ask`) and what the cell takes, in words. A rule that has its
+    message already (a custom rule's units and 不适用) keeps it."""
+    if rule.prompt:
+        return
+    if kind == "list":
+        takes = f"从下拉列表选择：{'、'.join(details)}。"
+    else:
+        takes = rule.error.removeprefix("请") + "。"
+    said = f"{ask.rstrip('。')}。{takes}" if ask else takes
+    said = said if len(said) <= MESSAGE_LIMIT else takes
+    name = item_name.lstrip("　★")
+    _prompt(rule, name if len(name) <= TITLE_LIMIT else "填写提示", said)
+
+
 def _prompt(rule: DataValidation, title: str, text: str) -> None:
     """The input message shown when the cell is selected (Excel, WPS; LibreOffice's 输入帮助)."""
     rule.promptTitle, rule.prompt, rule.showInputMessage = title[:TITLE_LIMIT], text[:MESSAGE_LIMIT], True
+
+
+def table_value(text: str):
+    """A number shown in the table as the number it is (a cell of type n: sums and sorting work), other text as is."""
+    try:
+        number = Decimal(text)
+    except (ArithmeticError, ValueError, TypeError):
+        return text
+    if not number.is_finite() or format_points(number) != text:
+        return text
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _sign_lines(ws: Worksheet, lists: Lists, last: int) -> None:
+    """自评总分 under the 自评得分 column, then 填报单位（盖章）, 单位负责人, 填报人, 联系电话 and 填报日期 with a
+    bordered blank to write in or type: printed, signed and stamped when the unit submits the form."""
+    row = last + 1
+    put(ws, row, SIGN_LABELS[0], f"{SELF_TOTAL}（各项自评得分之和）", font=SIGN_FONT,
+        alignment=Alignment(horizontal="right", vertical="center"))
+    ws.merge_cells(start_row=row, start_column=SIGN_LABELS[0], end_row=row, end_column=SELF - 1)
+    for column in range(SIGN_LABELS[0] + 1, SELF):
+        ws.cell(row=row, column=column).border = BORDER
+    put(ws, row, SELF, None, font=SIGNED_FONT, alignment=Alignment(horizontal="center", vertical="center"))
+    open_cell(ws, row, SELF)
+    add_validation(ws, lists, ("decimal", (None, None)), f"{get_column_letter(SELF)}{row}", SELF_TOTAL,
+                   "本单位自评的总分：各项自评得分之和，扣分项的扣分（负数）一并计入；可以留空")
+    ws.row_dimensions[row].height = SIGN_HEIGHT
+    row += 1
+    ws.row_dimensions[row].height = 12
+    for labels in SIGN_LINES:
+        row += 1
+        for label, column, (first, end) in zip(labels, SIGN_LABELS, SIGN_INPUTS, strict=True):
+            if not label:
+                continue
+            put(ws, row, column, label, font=SIGN_FONT, alignment=Alignment(horizontal="right", vertical="center"),
+                border=False)
+            for at in range(first, end + 1):
+                put(ws, row, at, None, font=SIGNED_FONT,
+                    alignment=Alignment(horizontal="left", vertical="center", wrap_text=True))
+                open_cell(ws, row, at)
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=end)
+            if label == SIGN_LINES[-1][0]:
+                ws.cell(row=row, column=first).number_format = DATE_FORMAT
+        ws.row_dimensions[row].height = STAMP_HEIGHT if "盖章" in labels[0] else SIGN_HEIGHT
 
 
 def open_cell(ws: Worksheet, row: int, column: int) -> None:
@@ -494,6 +573,7 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
     ws.title = FILL_SHEET
     lists_ws = workbook.create_sheet(LIST_SHEET)
     lists_ws.sheet_state = "hidden"
+    page_setup(lists_ws, None)  # hidden, but printed the same as the others should someone show it
     lists = Lists(lists_ws)
     put(ws, 1, 1, f"{ruleset.title} 填报表", font=TITLE, border=False)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
@@ -502,7 +582,7 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
     put(ws, 2, 2, unit)
     open_cell(ws, 2, 2)
     if ruleset.units:
-        add_validation(ws, lists, ("list", ruleset.units), UNIT_CELL, "被考核单位")
+        add_validation(ws, lists, ("list", ruleset.units), UNIT_CELL, "被考核单位", "选择本单位名称")
     put(ws, 3, 1, "细则", font=BOLD)
     put(ws, 3, 2, ruleset.id)
     put(ws, 3, 3, f"{ruleset.title}（版本 {ruleset.version}，摘要 {ruleset.digest[:12]}）", border=False)
@@ -521,7 +601,7 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
         row += 1
         fixed = (line.key, line.title, line.standard, line.ask, line.unit, line.provided_by or line.derived or None,
                  line.target, None, None, None, None, line.basis)
-        for column, value in enumerate(fixed, start=1):
+        for column, value in enumerate(fixed[:6] + (table_value(line.target),) + fixed[7:], start=1):
             cell(ws, row, column, value, "center" if column in (1, 5, 7) else "text")
         fit_height(ws, row, zip(fixed, WIDTHS, strict=True), points_per_line=LINE_HEIGHT)
         if line.provided_by or line.derived:
@@ -530,18 +610,22 @@ def fillin_xlsx(ruleset: Ruleset, unit: str = "") -> bytes:
             grey_cells(ws, row, (TARGET,))
         if line.validation[0] != "none":
             open_cell(ws, row, VALUE)
-            add_validation(ws, lists, line.validation, f"{get_column_letter(VALUE)}{row}", line.title)
+            add_validation(ws, lists, line.validation, f"{get_column_letter(VALUE)}{row}", line.title, line.ask)
             if line.validation[0] == "text":
                 ws.cell(row=row, column=VALUE).number_format = "@"  # a path stays text
         if line.takes_target:
             open_cell(ws, row, TARGET)
             add_validation(ws, lists, ("decimal", line.item.value_range, unit_accepts(line.item)),
-                           f"{get_column_letter(TARGET)}{row}", f"{line.title} 备案目标")
+                           f"{get_column_letter(TARGET)}{row}", f"{line.title} 备案目标",
+                           "本单位在目标备案中另行备案了目标的，填备案的目标值"
+                           + (f"（{line.unit}）" if line.unit else ""))
         if line.takes_extras and line.item is not None:
             for column in (FILES, SELF, NOTE):
                 open_cell(ws, row, column)
             add_validation(ws, lists, ("decimal", self_score_range(line.item)), f"{get_column_letter(SELF)}{row}",
-                           f"{line.title} 自评得分")
+                           f"{line.title} 自评得分",
+                           "本单位自评的得分，扣分填负数（扣2分填 -2）" if line.item.penalty else "本单位自评的得分")
+    _sign_lines(ws, lists, row)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
     page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     ws.protection.sheet = True
@@ -609,19 +693,24 @@ def _event_sheet(workbook: Workbook, ruleset: Ruleset, lists: Lists) -> None:
         for column in range(1, len(headers) + 1):
             open_cell(ws, row, column)
             ws.cell(row=row, column=column).font = FONT
+            ws.cell(row=row, column=column).border = BORDER  # printed, a grid to write the events in by hand
+        ws.row_dimensions[row].height = EVENT_HEIGHT
         ws.cell(row=row, column=3).number_format = "yyyy-mm-dd"
         for column, attribute in enumerate(attributes, start=len(EVENT_COLUMNS) + 1):
             if attribute.type == "text":
                 ws.cell(row=row, column=column).number_format = "@"  # typed digits stay text
     if event_facts:
-        add_validation(ws, lists, ("list", tuple(s.title for s in event_facts)), f"A2:A{last}", "事实")
+        add_validation(ws, lists, ("list", tuple(s.title for s in event_facts)), f"A2:A{last}", "事实",
+                       "每起事件一行：先选事件所属的事实")
     if kinds:
-        add_validation(ws, lists, ("list", kinds), f"B2:B{last}", "事件类型")
+        add_validation(ws, lists, ("list", kinds), f"B2:B{last}", "事件类型", "事件的类型（必填）")
     for column, attribute in enumerate(attributes, start=len(EVENT_COLUMNS) + 1):
         letter = get_column_letter(column)
-        add_validation(ws, lists, attribute_validation(attribute), f"{letter}2:{letter}{last}", attribute.name)
+        add_validation(ws, lists, attribute_validation(attribute), f"{letter}2:{letter}{last}", attribute.name,
+                       attribute_text(attribute, ruleset))
     date_rule = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     date_rule.error = "请填日期，例如 2014-07-29"
+    _prompt(date_rule, "日期", "事件发生的日期，如 2014-07-29。")
     ws.add_data_validation(date_rule)
     date_rule.add(f"C2:C{last}")
     ws.freeze_panes = "A2"
@@ -663,6 +752,7 @@ def _help_sheet(workbook: Workbook, ruleset: Ruleset) -> None:
         scale = (font.sz or 10) / 10  # the title is larger: fewer characters a line, taller lines
         fit_height(ws, row, [(text, HELP_WIDTH / scale)], points_per_line=LINE_HEIGHT * scale)
     page_setup(ws, "1:1")  # printed on the page's width, as the other sheets
+    ws.page_setup.orientation = "portrait"  # one column of text: a page of instructions
     ws.protection.sheet = True
 
 

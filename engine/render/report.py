@@ -7,12 +7,26 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.marker import DataPoint
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from ..model import format_points
 from .html import Bar, Chart, _environment
 from .summary import pad, width
-from .xlsx import TITLE, cell, fit_height, fixed_properties, page_setup, put, register_styles, stable_bytes, writable
+from .xlsx import (
+    FONT,
+    TITLE,
+    cell,
+    fit_height,
+    fixed_properties,
+    number,
+    page_setup,
+    put,
+    register_styles,
+    stable_bytes,
+    writable,
+)
 
 
 @dataclass(frozen=True)
@@ -77,10 +91,23 @@ def report_html(report: Report) -> str:
         chart_title=report.chart_title)
 
 
-def _title(ws, text: str) -> None:
-    """The sheet's title in row 1, tall enough that it does not run into the line below."""
-    put(ws, 1, 1, text, font=TITLE, border=False)
-    ws.row_dimensions[1].height = TITLE.sz * 1.6
+POINT_WORDS = ("分", "变化", "数")  # headers of columns that hold points or counts: 旧得分, 总分变化, 单位数
+
+
+def _title(ws, text: str, widths: list[int]) -> None:
+    """The sheet's title in row 1, across the table and tall enough for its lines: never cut at column A, never
+    running into the line below."""
+    _across(ws, 1, text, widths, TITLE)
+
+
+def _across(ws, row: int, text: str, widths: list[int], font=None) -> None:
+    """One line of text over the whole width of the table below it, wrapped, its row as tall as the text."""
+    font = font or FONT
+    put(ws, row, 1, text, font=font, alignment=Alignment(wrap_text=True, vertical="center"), border=False)
+    if len(widths) > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+    size = font.sz or 10
+    fit_height(ws, row, [(text, sum(widths) * 10 / size)], points_per_line=size * 1.4)
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -89,27 +116,29 @@ def report_xlsx(report: Report) -> bytes:
     workbook.remove(workbook.active)
     if not report.tables:  # nothing to tabulate (two equal rulesets): the title and lead still say so
         ws = workbook.create_sheet("概要")
-        _title(ws, report.title)
+        _title(ws, report.title, [100])
         for row, line in enumerate(report.lead, start=2):
-            put(ws, row, 1, line, border=False)
+            _across(ws, row, line, [100])
         ws.column_dimensions["A"].width = 100
         page_setup(ws, "1:1")
     for index, table in enumerate(report.tables):
         ws = workbook.create_sheet(writable(table.title)[:31])
-        _title(ws, report.title if index == 0 else table.title)
+        widths = [48 if column in report.wide else 14 for column in range(len(table.header))]
+        _title(ws, report.title if index == 0 else table.title, widths)
         row = 2
         for line in (report.lead if index == 0 else ()):
-            put(ws, row, 1, line, border=False)
+            _across(ws, row, line, widths)
             row += 1
         header_row = row + 1
-        widths = []
         for column, name in enumerate(table.header, start=1):
             cell(ws, header_row, column, name, "head")
-            wide = (column - 1) in report.wide
-            widths.append(48 if wide else 14)
-            ws.column_dimensions[get_column_letter(column)].width = widths[-1]
+            ws.column_dimensions[get_column_letter(column)].width = widths[column - 1]
+        fit_height(ws, header_row, zip(table.header, widths, strict=True))
+        # points and counts are numbers (SUM and sorting work); an id column such as 指标 stays text even if "1.2"
+        points = [any(word in name for word in POINT_WORDS) for name in table.header]
         for offset, values in enumerate(table.rows, start=1):
-            shown = [v if isinstance(v, (Decimal, int)) else _text(v) for v in values]
+            shown = [v if isinstance(v, (Decimal, int)) else number(_text(v)) if is_points else _text(v)
+                     for v, is_points in zip(values, points, strict=True)]
             for column, value in enumerate(shown, start=1):
                 cell(ws, header_row + offset, column, value, "text")
             fit_height(ws, header_row + offset, zip([_text(v) for v in values], widths, strict=True))
@@ -128,8 +157,17 @@ def report_xlsx(report: Report) -> bytes:
         chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=1 + len(report.chart)), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + len(report.chart)))
         chart.legend = None
-        chart.width, chart.height = 20, max(8, len(report.chart) * 0.6)
+        for index, (_, value) in enumerate(report.chart):  # losses red, gains green, as in the html chart
+            point = DataPoint(idx=index)
+            point.graphicalProperties.solidFill = "C62828" if value < 0 else "2E7D32"
+            chart.series[0].dPt.append(point)
+        chart.x_axis.tickLblPos = "low"  # unit names at the left edge, clear of bars that run left of zero
+        chart.x_axis.tickLblSkip = 1  # every unit named
+        chart.x_axis.delete = chart.y_axis.delete = False
+        chart.width, chart.height = 20, max(8, len(report.chart) * 0.8)  # room for every name
         ws.add_chart(chart, "D2")
         ws.column_dimensions["A"].width = 20
+        page_setup(ws, "1:1")
+        ws.page_setup.fitToHeight = 1  # the chart beside its data, on one page, never split
     fixed_properties(workbook, report.title)
     return stable_bytes(workbook)
