@@ -85,7 +85,6 @@ def test_score_sheet_prints_on_a4_landscape_with_the_header_on_every_page(page, 
 
     texts = [pdf.text(sheet) for sheet in printed]
     header = pdf.pattern("序号考核项目考核内容/评分标准分值")
-    assert all(header.search(text) for text in texts), "the header row is not repeated on every page"
     # Every row is printed whole on exactly one page, in order: none lost, none split across a page break.
     where = []
     for row in rows:
@@ -93,8 +92,12 @@ def test_score_sheet_prints_on_a4_landscape_with_the_header_on_every_page(page, 
         assert len(found) == 1, (row, found)
         where.append(found[0])
     assert where == sorted(where) and where[0] == 0
-    # No page is left without a row but the last, which carries the signatures and the digests.
-    assert set(where) >= set(range(len(texts) - 1))
+    table_pages = sorted(set(where))
+    assert table_pages == list(range(len(table_pages))), "a page inside the table without a row"
+    assert all(header.search(texts[n]) for n in table_pages), "the header row is not repeated on every page"
+    # After the table: the clause texts, once (依据条款), then the signatures and the digests on the last page.
+    clauses = [n for n, text in enumerate(texts) if pdf.pattern("依据条款").search(text)]
+    assert clauses and clauses[0] >= table_pages[-1]
     signatures = pdf.pattern("评分人（签字）")
     assert [bool(signatures.search(text)) for text in texts] == [False] * (len(texts) - 1) + [True]
     assert pdf.pattern("细则摘要（sha256）").search(texts[-1])
