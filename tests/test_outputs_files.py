@@ -55,6 +55,10 @@ def test_points_and_scores_are_numbers_in_the_score_sheet(wenzhou_out):
     assert (total[3].data_type, total[5].data_type) == ("n", "n")
     ws = load_workbook(wenzhou_out / "鹿城区.xlsx")["评分表"]
     assert ws["A3"].value.startswith("总分：90　　等次：A")
+    # the html sheet's 合计 row has the same columns
+    html = (wenzhou_out / "鹿城区.html").read_text(encoding="utf-8")
+    assert ('<tr class="section total-row"><td class="num">合计</td><td colspan="2">等次 A</td><td class="num">100</td>'
+            '<td class="num"></td><td class="num">90</td><td colspan="3"></td></tr>') in html
 
 
 def test_the_summary_totals_are_numbers(wenzhou_out):
