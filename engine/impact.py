@@ -103,15 +103,16 @@ def impact_report(result: Impact):
             f"缺少新细则所需填报值的 {sum(1 for u in result.units if u.lacking)} 个。") + _penalty_lead(result) \
         + _quota_lead(result)
     grid = Table("等次变化（行：旧，列：新）", ("旧＼新", *labels),
-                 tuple((old, *[matrix.get((old, new), 0) for new in labels]) for old in labels))
+                 tuple((old, *[matrix.get((old, new), 0) for new in labels]) for old in labels),
+                 numbers=frozenset(range(1, len(labels) + 1)))
     totals = Table("各单位总分（按变化排列）", ("单位", "旧总分", "旧等次", "新总分", "新等次", "变化", "主要原因"),
                    tuple((u.unit, u.old.total, u.old.grade, u.new.total, u.new.grade,
                           ("+" if u.delta > 0 else "") + pts(u.delta),
                           _reasons(u, result))
-                         for u in result.units))
+                         for u in result.units), numbers=frozenset({1, 3, 5}))
     drivers = Table("造成变化的指标", ("单位", "指标", "名称", "旧得分", "新得分", "变化", "说明"),
                     tuple((u.unit, d.item_id, d.title, _or_dash(d.old), _or_dash(d.new), _signed(d.delta), d.note)
-                          for u in result.units for d in u.drivers))
+                          for u in result.units for d in u.drivers), numbers=frozenset({3, 4, 5}))
     lacking = Table("缺少新细则所需填报值的单位", ("单位", "缺少", "新细则不再使用的填报值"),
                     tuple((u.unit, "、".join(u.lacking), "、".join(u.ignored)) for u in result.units if u.lacking))
     chart = tuple((u.unit, u.delta) for u in result.units)

@@ -96,8 +96,8 @@ def _item_change(problem: Problem, changes: list[Change], parents: dict[str, str
         top = [c for c in changes if c.subject not in parents]
         with_points = [c for c in top if "points" in dict(c.fields)]
         return dict(with_points[0].fields)["points"] if with_points else (top[0].location if top else None)
-    field_name = re.sub(r"\[\d+\]$", "", problem.location.path.split(" › ")[1]) \
-        if problem.location.path.count(" › ") else ""
+    steps = problem.location.path.split(" › ")
+    field_name = re.sub(r"\[\d+\]$", "", steps[1]) if len(steps) > 1 else ""  # brackets[1] → brackets
     for change in changes:
         if change.subject == subject:
             named = dict(change.fields)

@@ -1,6 +1,7 @@
 """Small rulesets written inline, so each test shows the 细则 it scores against."""
 from __future__ import annotations
 
+import io
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -73,3 +74,28 @@ def score_one(folder: Path, item: str, points: str, value, target=None):
 
 def D(text) -> Decimal:  # noqa: N802 - reads like the number it makes
     return Decimal(str(text))
+
+
+def fillin_template(ruleset, unit: str = "甲县"):
+    """The unit's fill-in workbook as `kaohe template` makes it, opened with openpyxl."""
+    from openpyxl import load_workbook
+
+    from kaohe.engine.render.fillin import fillin_xlsx
+    return load_workbook(io.BytesIO(fillin_xlsx(ruleset, unit)))
+
+
+def fillin_rows(ws) -> dict[str, int]:
+    """Row key (column A) → row number, on the 填报 sheet."""
+    return {ws.cell(row, 1).value: row for row in range(6, ws.max_row + 1) if ws.cell(row, 1).value}
+
+
+def validation_rules(ws) -> dict[str, tuple]:
+    """Cell range → (the data validation, its formula1 — for a dropdown, the tuple of its options)."""
+    found = {}
+    for rule in ws.data_validations.dataValidation:
+        first = rule.formula1
+        if rule.type == "list":
+            sheet, source = first.lstrip("=").split("!")
+            first = tuple(c.value for line in ws.parent[sheet][source.replace("$", "")] for c in line)
+        found[str(rule.sqref)] = (rule, first)
+    return found

@@ -17,8 +17,7 @@ from kaohe.engine import KaoheError, evaluate, load_evidence, load_ruleset
 from kaohe.engine.entrysheet import read_party_workbook
 from kaohe.engine.model import NOT_APPLICABLE
 from kaohe.engine.render.entrysheet import party_items, write_party_workbook
-from kaohe.engine.render.fillin import fillin_xlsx
-from tests.helpers import ruleset_text, write
+from tests.helpers import fillin_rows, fillin_template, ruleset_text, validation_rules, write
 
 CITE = "citation: {source: s, clause: 第二条, text: 测试条款}"
 BODY = f"""\
@@ -87,25 +86,13 @@ def ruleset(tmp_path_factory):
     return load_ruleset(write(tmp_path_factory.mktemp("part2"), ruleset_text(BODY)))
 
 
-def template(ruleset):
-    return load_workbook(io.BytesIO(fillin_xlsx(ruleset, "甲县")))
-
-
-def rows(ws) -> dict[str, int]:
-    return {ws.cell(row, 1).value: row for row in range(6, ws.max_row + 1) if ws.cell(row, 1).value}
+template = fillin_template
+rows = fillin_rows
 
 
 def validations(ws) -> dict[str, tuple]:
     """Cell → (type, formula1, error, prompt); a dropdown's formula1 is its options."""
-    wb = ws.parent
-    found = {}
-    for rule in ws.data_validations.dataValidation:
-        first = rule.formula1
-        if rule.type == "list":
-            sheet, source = first.lstrip("=").split("!")
-            first = tuple(c.value for line in wb[sheet][source.replace("$", "")] for c in line)
-        found[str(rule.sqref)] = (rule.type, first, rule.error, rule.prompt)
-    return found
+    return {cell: (rule.type, first, rule.error, rule.prompt) for cell, (rule, first) in validation_rules(ws).items()}
 
 
 def filled(ruleset, folder: Path, answers: dict[str, object], column: int = 6, formats: dict | None = None) -> Path:

@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from kaohe.engine import KaoheError, load_evidence, load_ruleset
 from kaohe.engine.entrysheet import read_party_workbook
 from kaohe.engine.render.entrysheet import lead_departments, party_items, write_party_workbook
-from kaohe.engine.render.fillin import fillin_xlsx
-from tests.helpers import ruleset_text, write
+from tests.helpers import fillin_rows, fillin_template, ruleset_text, validation_rules, write
 
 CITE = "citation: {source: s, clause: 第二条, text: 测试条款}"
 BODY = f"""\
@@ -124,25 +123,13 @@ def ruleset(tmp_path_factory):
     return load_ruleset(write(tmp_path_factory.mktemp("patterns"), ruleset_text(BODY)))
 
 
-def template(ruleset):
-    return load_workbook(io.BytesIO(fillin_xlsx(ruleset, "甲县")))
-
-
-def rows(ws) -> dict[str, int]:
-    return {ws.cell(row, 1).value: row for row in range(6, ws.max_row + 1) if ws.cell(row, 1).value}
+template = fillin_template
+rows = fillin_rows
 
 
 def validations(ws) -> dict[str, tuple]:
     """Cell range → (type, operator, formula1, formula2); a dropdown's formula names its options."""
-    wb = ws.parent
-    found = {}
-    for rule in ws.data_validations.dataValidation:
-        first = rule.formula1
-        if rule.type == "list":
-            sheet, source = first.lstrip("=").split("!")
-            first = tuple(c.value for line in wb[sheet][source.replace("$", "")] for c in line)
-        found[str(rule.sqref)] = (rule.type, rule.operator, first, rule.formula2)
-    return found
+    return {cell: (rule.type, rule.operator, first, rule.formula2) for cell, (rule, first) in validation_rules(ws).items()}
 
 
 def problems(path, ruleset) -> list[str]:

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..grading import band_for
 from ..model import Ruleset, UnitResult, format_points
 
 GRADE_COLORS = ("2e7d32", "1565c0", "f9a825", "c62828", "6a1b9a", "455a64")  # by the order of the grades
@@ -25,10 +26,6 @@ def grade_colors(ruleset: Ruleset) -> dict[str, str]:
     return dict(zip(ruleset.grading.labels, GRADE_COLORS, strict=False))
 
 
-def band_of(ruleset: Ruleset, total: Decimal) -> str:
-    return next((band.label for band in ruleset.grading.bands if band.contains(total)), "")
-
-
 def is_large(results: list[UnitResult]) -> bool:
     return len(results) > LARGE_BATCH
 
@@ -44,6 +41,7 @@ def bins(ruleset: Ruleset, results: list[UnitResult]) -> list[Bin]:
     start = low
     while start <= high:
         count = sum(1 for r in results if start <= r.total < start + BIN)
-        out.append(Bin(f"{format_points(start)}–{format_points(start + BIN)}分", start, count, band_of(ruleset, start)))
+        grade = band_for(start, ruleset.grading).label if ruleset.grading.bands else ""
+        out.append(Bin(f"{format_points(start)}–{format_points(start + BIN)}分", start, count, grade))
         start += BIN
     return out

@@ -34,6 +34,7 @@ class Table:
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple, ...]
+    numbers: frozenset = frozenset()  # columns (0-based) of points or counts: numbers in the xlsx ("+1" too)
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,6 @@ def report_html(report: Report) -> str:
         chart_title=report.chart_title)
 
 
-POINT_WORDS = ("分", "变化", "数")  # headers of columns that hold points or counts: 旧得分, 总分变化, 单位数
-
-
 def _title(ws, text: str, widths: list[int]) -> None:
     """The sheet's title in row 1, across the table and tall enough for its lines: never cut at column A, never
     running into the line below."""
@@ -134,11 +132,9 @@ def report_xlsx(report: Report) -> bytes:
             cell(ws, header_row, column, name, "head")
             ws.column_dimensions[get_column_letter(column)].width = widths[column - 1]
         fit_height(ws, header_row, zip(table.header, widths, strict=True))
-        # points and counts are numbers (SUM and sorting work); an id column such as 指标 stays text even if "1.2"
-        points = [any(word in name for word in POINT_WORDS) for name in table.header]
-        for offset, values in enumerate(table.rows, start=1):
-            shown = [v if isinstance(v, (Decimal, int)) else number(_text(v)) if is_points else _text(v)
-                     for v, is_points in zip(values, points, strict=True)]
+        for offset, values in enumerate(table.rows, start=1):  # points and counts as numbers: SUM and sorting work
+            shown = [v if isinstance(v, (Decimal, int)) else number(_text(v)) if column in table.numbers else _text(v)
+                     for column, v in enumerate(values)]
             for column, value in enumerate(shown, start=1):
                 cell(ws, header_row + offset, column, value, "text")
             fit_height(ws, header_row + offset, zip([_text(v) for v in values], widths, strict=True))

@@ -13,7 +13,6 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -22,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..fields import number_text
 from ..model import Ruleset, UnitResult, format_points
 from .distribution import GRADE_COLORS, LARGE_BATCH, bins, grade_colors, is_large
 from .notes import SheetNotes, spans
@@ -105,13 +105,11 @@ def writable(value):
     return value
 
 
-_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
-
 def number(text):
-    """Points shown as text ("4.5", "-6", "100") as a Decimal, so the cell is a number (SUM and sorting work);
+    """Points shown as text ("4.5", "-6", "+1", "100") as a Decimal, so the cell is a number (SUM and sorting work);
     any other text ("最多扣6分", "未评分", "") as it is."""
-    return Decimal(text) if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text) else text
+    value = number_text(text) if isinstance(text, str) else None
+    return text if value is None else value
 
 
 def cell(ws: Worksheet, row: int, column: int, value, style: str = "text"):
@@ -409,9 +407,9 @@ def summary_rows(ruleset: Ruleset, results: list[UnitResult]) -> tuple[list[str]
 
 
 def _column_chart(title: str, axis: str, ws: Worksheet, column: int, header_row: int, count: int,
-                  colors: list[str], categories: int = 1, whole: bool = False) -> BarChart:
-    """Columns of `count` values under `header_row`, each in its own colour (its grade's); `whole`: the values are
-    counts, so the value axis steps by 1 and shows no decimals."""
+                  colors: list[str], categories: int = 1, most: int | None = None) -> BarChart:
+    """Columns of `count` values under `header_row`, each in its own colour (its grade's); `most`: the values are
+    counts, the largest is `most`, so the value axis steps by whole units and shows no decimals."""
     chart = BarChart()
     chart.type = "col"
     chart.title = title
@@ -425,9 +423,8 @@ def _column_chart(title: str, axis: str, ws: Worksheet, column: int, header_row:
         point.graphicalProperties.line.solidFill = color
         chart.series[0].dPt.append(point)
     chart.y_axis.scaling.min = 0
-    if whole:
-        values = [ws.cell(row=row, column=column).value or 0 for row in range(header_row + 1, header_row + count + 1)]
-        chart.y_axis.majorUnit = whole_step(max(values, default=0))
+    if most is not None:
+        chart.y_axis.majorUnit = whole_step(most)
         chart.y_axis.number_format = "0"
     chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl hides both axes unless told
     chart.legend = None
@@ -487,7 +484,8 @@ def summary_xlsx(ruleset: Ruleset, results: list[UnitResult], notes: SheetNotes 
         spread.column_dimensions["A"].width = 14
         page_setup(spread, "1:1")
         chart = _column_chart(f"总分分布（每5分一档，共{len(results)}个单位）", "单位数", spread, 2, 1, len(ranges),
-                              [colors.get(part.grade, GRADE_COLORS[-1]) for part in ranges], whole=True)
+                              [colors.get(part.grade, GRADE_COLORS[-1]) for part in ranges],
+                              most=max(part.count for part in ranges))
     else:
         chart = _column_chart("各单位总分", "总分", ws, total_column, 3, len(rows),
                               [colors.get(r.grade, GRADE_COLORS[-1]) for r in summary_order(ruleset, results)],
@@ -504,7 +502,8 @@ def summary_xlsx(ruleset: Ruleset, results: list[UnitResult], notes: SheetNotes 
         put(grades, 2 + offset, 2, count, alignment=CENTER)
     page_setup(grades, "1:1")
     grades.add_chart(_column_chart("等次分布", "单位数", grades, 2, 1, len(counts),
-                                   [colors.get(label, GRADE_COLORS[-1]) for label, _ in counts], whole=True), "D2")
+                                   [colors.get(label, GRADE_COLORS[-1]) for label, _ in counts],
+                                   most=max((count for _, count in counts), default=0)), "D2")
     if notes is not None and notes.tables:
         notes_sheets(workbook, notes)
     fixed_properties(workbook, f"{ruleset.title} 考核结果汇总")
